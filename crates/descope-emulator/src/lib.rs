@@ -1,0 +1,342 @@
+//! A local emulator of the Descope management API (tenants, tenant settings, flows, theme, license)
+//! with fault injection, a request journal, an admin API under `/__emulator/` and an optional state
+//! file. Written from the wire reference, independent of the `descope-api` client.
+//!
+//! Error codes and statuses the emulator answers with:
+//!
+//! | case | status | `errorCode` |
+//! |---|---|---|
+//! | malformed JSON body, wrong JSON type, bad query string | 400 | `E011001` |
+//! | missing required field (`name`, `id`, `tenantId`, `flowId`, `flow`, `theme`, `ids`) | 400 | `E011002` |
+//! | invalid value (tenant id format, `roleInheritance`, `authType`, settings unit, flow without `metadata`/`contents`, deleting a tenant with sub-tenants) | 400 | `E011003` |
+//! | tenant not found (load, update, delete, settings, default roles) | 404 | `E112202` |
+//! | parent tenant not found (create) | 400 | `E112202` |
+//! | duplicate tenant id | 400 | `E112203` |
+//! | duplicate tenant name | 400 | `E112204` |
+//! | flow not found (export) | 404 | `E074001` |
+//! | missing or wrong `Authorization` | 401 | `E011401` |
+//! | unknown path | 404 | `E011404` |
+//! | known path, wrong method | 405 | `E011405` |
+//! | request body over the size limit | 413 | `E011413` |
+//! | rate limit (fault) | 429 + `Retry-After` | `E130429` |
+//! | injected failure (fault) | 503 | `E011503` |
+
+mod admin;
+mod app;
+mod faults;
+mod flows;
+mod journal;
+mod persist;
+mod respond;
+mod server;
+mod store;
+mod tenants;
+
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Project id of the default configuration: a legacy-shaped (28 chars, `P2…`) id, so clients derive
+/// the default base URL from it rather than a regional one.
+pub const DEFAULT_PROJECT_ID: &str = "P2emulator000000000000000000";
+
+/// Management key of the default configuration.
+pub const DEFAULT_MANAGEMENT_KEY: &str = "K2emulatorLocalManagementKey000000";
+
+/// How an emulator instance is set up.
+#[derive(Clone)]
+pub struct Config {
+    /// Project id expected in the `Authorization` header.
+    pub project_id: String,
+    /// Management key expected in the `Authorization` header.
+    pub management_key: String,
+    /// Where to persist state; loaded at start when it exists.
+    pub state_file: Option<PathBuf>,
+    /// Seed the example flows and theme on an empty state (and again on reset).
+    pub seed_flows: bool,
+    /// Fault injection, changeable at runtime through `PUT /__emulator/faults`.
+    pub faults: Faults,
+    /// Seed of the random generators (fault draws and generated tenant ids).
+    pub seed: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            project_id: DEFAULT_PROJECT_ID.to_owned(),
+            management_key: DEFAULT_MANAGEMENT_KEY.to_owned(),
+            state_file: None,
+            seed_flows: false,
+            faults: Faults::default(),
+            seed: 0,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    // The management key is a secret: never shown, even in debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("project_id", &self.project_id)
+            .field("management_key", &"<redacted>")
+            .field("state_file", &self.state_file)
+            .field("seed_flows", &self.seed_flows)
+            .field("faults", &self.faults)
+            .field("seed", &self.seed)
+            .finish()
+    }
+}
+
+/// Faults applied to every service request (never to the admin API).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Faults {
+    /// Added delay before a request is processed.
+    pub latency_ms: u64,
+    /// Probability (0..=1) of answering 503 without processing.
+    pub fail_rate: f64,
+    /// Probability (0..=1) of closing the connection without a response, before or after processing.
+    pub drop_rate: f64,
+    /// Fixed-window request limit; over it the answer is 429 with `Retry-After`.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Faults {
+    /// Checks that rates are probabilities and the rate limit is usable.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, rate) in [("failRate", self.fail_rate), ("dropRate", self.drop_rate)] {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!("{name} must be between 0 and 1, got {rate}"));
+            }
+        }
+        if let Some(limit) = &self.rate_limit {
+            if limit.requests == 0 {
+                return Err("rateLimit.requests must be at least 1".to_owned());
+            }
+            if limit.window_secs == 0 {
+                return Err("rateLimit.windowSecs must be at least 1".to_owned());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// At most `requests` requests admitted per fixed window of `window_secs` seconds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RateLimit {
+    pub requests: u32,
+    pub window_secs: u64,
+}
+
+/// Parses `N/SECS` (e.g. `5/1`: five requests per second) as given to `--rate-limit`.
+pub fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
+    let usage = "expected N/SECS, e.g. 5/1 for five requests per second";
+    let (n, secs) = s
+        .trim()
+        .split_once('/')
+        .ok_or_else(|| format!("invalid rate limit '{s}': {usage}"))?;
+    let requests: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("invalid rate limit '{s}': '{n}' is not a whole number; {usage}"))?;
+    let window_secs: u64 = secs.trim().parse().map_err(|_| {
+        format!("invalid rate limit '{s}': '{secs}' is not a whole number of seconds; {usage}")
+    })?;
+    if requests == 0 {
+        return Err(format!(
+            "invalid rate limit '{s}': at least 1 request per window; {usage}"
+        ));
+    }
+    if window_secs == 0 {
+        return Err(format!(
+            "invalid rate limit '{s}': the window must be at least 1 second; {usage}"
+        ));
+    }
+    Ok(RateLimit {
+        requests,
+        window_secs,
+    })
+}
+
+/// Why the emulator could not start or stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    #[error("invalid emulator configuration: {0}")]
+    InvalidConfig(String),
+    #[error(
+        "cannot read emulator state file {path}: {message}; fix the file or delete it to start empty"
+    )]
+    StateFileRead { path: PathBuf, message: String },
+    #[error("cannot write emulator state file {path}: {source}")]
+    StateFileWrite {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("emulator listener failed: {0}")]
+    Listener(#[source] std::io::Error),
+    #[error("emulator task failed: {0}")]
+    Task(String),
+}
+
+/// An emulator serving on a loopback port, started by [`start`].
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), EmulatorError>>>,
+}
+
+impl RunningEmulator {
+    /// Base URL to give a client, e.g. `http://127.0.0.1:40123`.
+    #[must_use]
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the emulator listens on.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and writes the state file. A failure to
+    /// write is logged; use [`RunningEmulator::stop`] to get it as an error.
+    pub async fn shutdown(self) {
+        if let Err(e) = self.stop().await {
+            tracing::warn!("emulator shutdown: {e}");
+        }
+    }
+
+    /// Like [`RunningEmulator::shutdown`], returning what went wrong.
+    pub async fn stop(mut self) -> Result<(), EmulatorError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(|e| EmulatorError::Task(e.to_string()))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    // Dropping the sender stops the server too; the flush then runs as long as the runtime does.
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts an emulator on `listener` as a task of the current tokio runtime. Loads the state file
+/// first (a corrupt one is an error), so when this returns the emulator is ready for requests.
+pub async fn start(
+    config: Config,
+    listener: TcpListener,
+) -> Result<RunningEmulator, EmulatorError> {
+    let addr = listener.local_addr().map_err(EmulatorError::Listener)?;
+    let app = app::App::new(config)?;
+    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(server::run(listener, app, async move {
+        let _ = stop_rx.await;
+    }));
+    Ok(RunningEmulator {
+        addr,
+        stop: Some(stop_tx),
+        task: Some(task),
+    })
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes in-flight requests and writes
+/// the state file.
+pub async fn serve(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), EmulatorError> {
+    let app = app::App::new(config)?;
+    server::run(listener, app, shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_parses_and_explains_errors() {
+        assert_eq!(
+            parse_rate_limit("5/1"),
+            Ok(RateLimit {
+                requests: 5,
+                window_secs: 1
+            })
+        );
+        assert_eq!(
+            parse_rate_limit(" 100/60 "),
+            Ok(RateLimit {
+                requests: 100,
+                window_secs: 60
+            })
+        );
+        assert!(parse_rate_limit("5").unwrap_err().contains("N/SECS"));
+        assert!(
+            parse_rate_limit("x/1")
+                .unwrap_err()
+                .contains("'x' is not a whole number")
+        );
+        assert!(
+            parse_rate_limit("5/0")
+                .unwrap_err()
+                .contains("at least 1 second")
+        );
+        assert!(
+            parse_rate_limit("0/5")
+                .unwrap_err()
+                .contains("at least 1 request")
+        );
+    }
+
+    #[test]
+    fn default_config_has_plausible_credentials() {
+        let c = Config::default();
+        assert!(c.project_id.starts_with("P2"));
+        assert_eq!(c.project_id.len(), 28);
+        assert!(c.management_key.starts_with('K'));
+        assert!(!format!("{c:?}").contains(&c.management_key));
+    }
+
+    #[test]
+    fn faults_validate_rates() {
+        let mut f = Faults {
+            fail_rate: 1.5,
+            ..Faults::default()
+        };
+        assert!(f.validate().is_err());
+        f.fail_rate = 0.5;
+        assert!(f.validate().is_ok());
+        f.rate_limit = Some(RateLimit {
+            requests: 0,
+            window_secs: 1,
+        });
+        assert!(f.validate().is_err());
+        let json = serde_json::to_value(Faults {
+            rate_limit: Some(RateLimit {
+                requests: 5,
+                window_secs: 2,
+            }),
+            ..Faults::default()
+        })
+        .unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"latencyMs":0,"failRate":0.0,"dropRate":0.0,"rateLimit":{"requests":5,"windowSecs":2}})
+        );
+    }
+}

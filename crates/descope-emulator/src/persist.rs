@@ -1,0 +1,126 @@
+//! The state file: read at start, written atomically (temp file in the same directory, fsync,
+//! rename, mode 0600) at most every [`DEBOUNCE`] after a change, and always on shutdown.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::EmulatorError;
+use crate::app::App;
+use crate::store::StateDoc;
+
+/// How long a change may wait before it is written.
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// Tracks unsaved changes of the state.
+#[derive(Debug, Default)]
+pub(crate) struct Persistence {
+    /// Bumped by every change.
+    changed: AtomicU64,
+    /// The `changed` value the file holds.
+    written: AtomicU64,
+    notify: Notify,
+    /// Serialises writers (the debounce task and the shutdown flush).
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+impl Persistence {
+    pub fn mark_changed(&self) {
+        self.changed.fetch_add(1, Ordering::SeqCst);
+        self.notify.notify_one();
+    }
+}
+
+/// Reads the state file, or `None` when it does not exist.
+pub(crate) fn read_state(path: &Path) -> Result<Option<StateDoc>, EmulatorError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(EmulatorError::StateFileRead {
+                path: path.to_owned(),
+                message: e.to_string(),
+            });
+        }
+    };
+    let fail = |message: String| EmulatorError::StateFileRead {
+        path: path.to_owned(),
+        message,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(fail("the file is empty".to_owned()));
+    }
+    let doc: StateDoc = serde_json::from_slice(&bytes)
+        .map_err(|e| fail(format!("not a valid state document: {e}")))?;
+    doc.check().map_err(fail)?;
+    Ok(Some(doc))
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir)?;
+    // tempfile creates the file with mode 0600 on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".emulator-state")
+        .tempfile_in(&dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Writes the state if it changed since the last write.
+pub(crate) async fn flush(app: &Arc<App>) -> Result<(), EmulatorError> {
+    let Some(path) = app.config.state_file.clone() else {
+        return Ok(());
+    };
+    let p = &app.persist;
+    let _guard = p.write_lock.lock().await;
+    let changed = p.changed.load(Ordering::SeqCst);
+    if changed == p.written.load(Ordering::SeqCst) {
+        return Ok(());
+    }
+    let bytes = app
+        .read_store()
+        .to_json()
+        .map_err(|e| EmulatorError::StateFileWrite {
+            path: path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || write_atomic(&target, &bytes))
+        .await
+        .map_err(|e| EmulatorError::Task(e.to_string()))?
+        .map_err(|source| EmulatorError::StateFileWrite { path, source })?;
+    p.written.store(changed, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Writes changes in the background, at most every [`DEBOUNCE`], until `stop` changes. Never
+/// aborted mid-write, so a late rename cannot overwrite the final flush with older state.
+pub(crate) async fn debounce_loop(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = app.persist.notify.notified() => {}
+            _ = stop.changed() => return,
+        }
+        tokio::select! {
+            () = tokio::time::sleep(DEBOUNCE) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = flush(&app).await {
+            tracing::warn!("{e}");
+        }
+    }
+}

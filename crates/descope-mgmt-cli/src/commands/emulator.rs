@@ -1,0 +1,89 @@
+//! `emulator serve`: the local emulator of the Descope management API, until Ctrl-C.
+
+use crate::args::{EmulatorCommand, EmulatorServeArgs};
+use crate::ctx::Ctx;
+use crate::error::{CliError, CliResult, Exit};
+
+/// Runs an emulator command.
+pub async fn run(ctx: &Ctx, cmd: EmulatorCommand) -> CliResult {
+    let EmulatorCommand::Serve(args) = cmd;
+    serve(ctx, &args).await
+}
+
+fn check_probability(name: &str, p: f64) -> Result<f64, CliError> {
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(CliError::usage(format!(
+            "{name} must be between 0 and 1, not {p}"
+        )))
+    }
+}
+
+async fn serve(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
+    let rate_limit = args
+        .rate_limit
+        .as_deref()
+        .map(descope_emulator::parse_rate_limit)
+        .transpose()
+        .map_err(|e| {
+            CliError::usage(format!("--rate-limit: {e}"))
+                .hint("write N/SECS, e.g. --rate-limit 100/60")
+        })?;
+    let defaults = descope_emulator::Config::default();
+    let config = descope_emulator::Config {
+        project_id: ctx.global.project_id.clone().unwrap_or(defaults.project_id),
+        management_key: args
+            .management_key
+            .clone()
+            .unwrap_or(defaults.management_key),
+        state_file: args.state.clone(),
+        seed_flows: args.seed_flows,
+        faults: descope_emulator::Faults {
+            latency_ms: args.latency,
+            fail_rate: check_probability("--fail-rate", args.fail_rate)?,
+            drop_rate: check_probability("--drop-rate", args.drop_rate)?,
+            rate_limit,
+        },
+        seed: args.seed,
+    };
+    if !args.bind.is_loopback() {
+        ctx.out.warn(&format!(
+            "binding {} exposes the emulator beyond this machine",
+            args.bind
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind((args.bind, args.port))
+        .await
+        .map_err(|e| {
+            CliError::new(format!("cannot listen on {}:{}: {e}", args.bind, args.port))
+                .hint("pick another --port, or 0 for any free port")
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let project = config.project_id.clone();
+    let key_is_default =
+        config.management_key == descope_emulator::Config::default().management_key;
+    ctx.out
+        .status(&format!("descope emulator for project {project}"));
+    if key_is_default {
+        ctx.out.status(&format!(
+            "management key: {} (the built-in default; set another with --management-key)",
+            config.management_key
+        ));
+    } else {
+        ctx.out
+            .status("management key: as given with --management-key");
+    }
+    // The URL is the one line on stdout, so scripts can read it.
+    ctx.out.data_text(&format!("http://{addr}\n"));
+    ctx.out.status("Ctrl-C stops it.");
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    descope_emulator::serve(listener, config, shutdown)
+        .await
+        .map_err(|e| CliError::new(format!("emulator stopped: {e}")))?;
+    Ok(Exit::Success)
+}

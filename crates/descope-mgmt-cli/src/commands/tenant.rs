@@ -1,0 +1,709 @@
+//! `tenant list | get | create | update | delete | restore`.
+
+use std::collections::BTreeMap;
+
+use descope_api::{ApiError, Client, Tenant, TenantRequest, TenantSettings};
+use descope_store::{Backup, TargetType};
+use serde_json::{Value, json};
+
+use super::{parse_attr, show_value};
+use crate::args::{
+    RestoreArgs, TenantCreateArgs, TenantDeleteArgs, TenantListArgs, TenantUpdateArgs,
+};
+use crate::ctx::Ctx;
+use crate::error::{CliError, CliResult, Exit};
+use crate::output::Table;
+use crate::write::Writer;
+
+/// One changed field, old → new (the names are tenants.yaml keys).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FieldDiff {
+    /// Field name.
+    pub field: String,
+    /// Value before.
+    pub old: Value,
+    /// Value after.
+    pub new: Value,
+}
+
+/// `tenant list`.
+pub async fn list(ctx: &Ctx, args: &TenantListArgs) -> CliResult {
+    let client = ctx.client().await?;
+    let mut tenants = match &args.domain {
+        Some(d) => {
+            let q = descope_api::TenantSearch {
+                tenant_self_provisioning_domains: vec![d.clone()],
+                ..Default::default()
+            };
+            client.search_tenants(&q).await
+        }
+        None => client.load_all_tenants().await,
+    }
+    .map_err(|e| ctx.api_error(&e))?;
+    if let Some(s) = &args.name_contains {
+        let s = s.to_lowercase();
+        tenants.retain(|t| t.name.to_lowercase().contains(&s));
+    }
+    tenants.sort_by(|a, b| a.id.cmp(&b.id));
+    ctx.out.emit(&tenants, || {
+        let mut t = Table::new(vec!["ID", "NAME", "DOMAINS", "PARENT", "DISABLED"]);
+        for x in &tenants {
+            t.rows.push(vec![
+                x.id.clone(),
+                x.name.clone(),
+                x.self_provisioning_domains.join(","),
+                x.parent.clone(),
+                x.disabled.to_string(),
+            ]);
+        }
+        t
+    });
+    Ok(Exit::Success)
+}
+
+/// Loads one tenant, turning "not found" into an error that names it.
+pub async fn load(ctx: &Ctx, client: &Client, id: &str) -> Result<Tenant, CliError> {
+    match client.load_tenant(id).await {
+        Ok(t) => Ok(t),
+        Err(e) if e.is_not_found() => Err(not_found(ctx, id).await),
+        Err(e) => Err(ctx.api_error(&e)),
+    }
+}
+
+/// Loads a tenant if it exists.
+pub async fn load_opt(ctx: &Ctx, client: &Client, id: &str) -> Result<Option<Tenant>, CliError> {
+    match client.load_tenant(id).await {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(ctx.api_error(&e)),
+    }
+}
+
+async fn not_found(ctx: &Ctx, id: &str) -> CliError {
+    let project = ctx
+        .settings()
+        .await
+        .map(|s| s.project_id.clone())
+        .unwrap_or_default();
+    CliError::new(format!("tenant `{id}` not found in project {project}"))
+        .hint("list the tenants with `descope-mgmt tenant list`")
+}
+
+async fn settings_of(ctx: &Ctx, client: &Client, id: &str) -> Result<TenantSettings, CliError> {
+    client
+        .tenant_settings(id)
+        .await
+        .map_err(|e| ctx.api_error(&e))
+}
+
+/// `tenant get`.
+pub async fn get(ctx: &Ctx, id: &str) -> CliResult {
+    let client = ctx.client().await?;
+    let tenant = load(ctx, client, id).await?;
+    let settings = settings_of(ctx, client, id).await?;
+    let value = json!({ "tenant": tenant, "settings": settings });
+    ctx.out.emit(&value, || {
+        let mut t = Table::new(vec!["FIELD", "VALUE"]);
+        let mut push = |k: &str, v: String| t.rows.push(vec![k.to_owned(), v]);
+        push("id", tenant.id.clone());
+        push("name", tenant.name.clone());
+        push("domains", tenant.self_provisioning_domains.join(","));
+        push(
+            "customAttributes",
+            show_value(&json!(tenant.custom_attributes)),
+        );
+        push("enforceSSO", tenant.enforce_sso.to_string());
+        push("disabled", tenant.disabled.to_string());
+        push("parent", tenant.parent.clone());
+        push("defaultRoles", tenant.default_roles.join(","));
+        push("authType", tenant.auth_type.clone());
+        for (k, v) in &settings {
+            push(&format!("settings.{k}"), show_value(v));
+        }
+        t
+    });
+    Ok(Exit::Success)
+}
+
+/// Checks a tenant id against the service's pattern `[A-Za-z0-9_-]{1,30}`.
+pub fn check_id(id: &str) -> Result<(), CliError> {
+    if id.is_empty()
+        || id.len() > 30
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(CliError::usage(format!("`{id}` is not a valid tenant id"))
+            .hint("use 1 to 30 letters, digits, `_` or `-`"));
+    }
+    Ok(())
+}
+
+/// `tenant create`.
+pub async fn create(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
+    if let Some(id) = &args.id {
+        check_id(id)?;
+    }
+    if args.name.trim().is_empty() {
+        return Err(CliError::usage("--name must not be empty"));
+    }
+    let mut attrs = BTreeMap::new();
+    for a in &args.attrs {
+        let (k, v) = parse_attr(a)?;
+        attrs.insert(k, v);
+    }
+    let req = TenantRequest {
+        id: args.id.clone().unwrap_or_default(),
+        name: args.name.clone(),
+        self_provisioning_domains: args.domains.clone(),
+        custom_attributes: attrs,
+        disabled: args.disabled,
+        parent: args.parent.clone().unwrap_or_default(),
+        ..TenantRequest::default()
+    };
+    let client = ctx.client().await?;
+    let writer = Writer::begin(ctx).await?;
+    let target = if req.id.is_empty() {
+        "(generated)"
+    } else {
+        req.id.as_str()
+    };
+    let id = writer
+        .audited(
+            "create",
+            TargetType::Tenant,
+            target,
+            None,
+            client.create_tenant(&req),
+        )
+        .await?
+        .map_err(|e| ctx.api_error(&e))?;
+    ctx.out
+        .status(&format!("Created tenant {id} ({})", req.name));
+    ctx.out.emit(&json!({ "id": id }), || Table {
+        headers: vec!["ID"],
+        rows: vec![vec![id.clone()]],
+    });
+    Ok(Exit::Success)
+}
+
+/// The tenants.yaml-level fields that differ between two tenants.
+#[must_use]
+pub fn diff_tenants(old: &Tenant, new: &Tenant) -> Vec<FieldDiff> {
+    let mut out = Vec::new();
+    let mut cmp = |field: &str, a: Value, b: Value| {
+        if a != b {
+            out.push(FieldDiff {
+                field: field.to_owned(),
+                old: a,
+                new: b,
+            });
+        }
+    };
+    cmp("name", json!(old.name), json!(new.name));
+    cmp(
+        "domains",
+        json!(old.self_provisioning_domains),
+        json!(new.self_provisioning_domains),
+    );
+    cmp(
+        "customAttributes",
+        json!(old.custom_attributes),
+        json!(new.custom_attributes),
+    );
+    cmp("enforceSSO", json!(old.enforce_sso), json!(new.enforce_sso));
+    cmp(
+        "enforceSSOExclusions",
+        json!(old.enforce_sso_exclusions),
+        json!(new.enforce_sso_exclusions),
+    );
+    cmp("disabled", json!(old.disabled), json!(new.disabled));
+    cmp(
+        "roleInheritance",
+        json!(old.role_inheritance),
+        json!(new.role_inheritance),
+    );
+    cmp(
+        "defaultRoles",
+        json!(old.default_roles),
+        json!(new.default_roles),
+    );
+    out
+}
+
+fn print_changes(ctx: &Ctx, header: &str, changes: &[FieldDiff]) {
+    let mut text = format!("{header}\n");
+    for c in changes {
+        text.push_str(&format!(
+            "  ~ {}: {} → {}\n",
+            c.field,
+            show_value(&c.old),
+            show_value(&c.new)
+        ));
+    }
+    ctx.out.data_text(&text);
+}
+
+/// Applies the named changes of `tenant update` to a loaded tenant.
+fn apply_update_args(t: &Tenant, args: &TenantUpdateArgs) -> Result<Tenant, CliError> {
+    let mut n = t.clone();
+    if let Some(name) = &args.name {
+        if name.trim().is_empty() {
+            return Err(CliError::usage("--name must not be empty"));
+        }
+        n.name.clone_from(name);
+    }
+    if args.clear_domains {
+        n.self_provisioning_domains.clear();
+    } else if !args.domains.is_empty() {
+        n.self_provisioning_domains.clone_from(&args.domains);
+    }
+    for a in &args.attrs {
+        let (k, v) = parse_attr(a)?;
+        n.custom_attributes.insert(k, v);
+    }
+    for k in &args.unset_attrs {
+        n.custom_attributes.remove(k);
+    }
+    if let Some(b) = args.enforce_sso {
+        n.enforce_sso = b;
+    }
+    if let Some(b) = args.disabled {
+        n.disabled = b;
+    }
+    Ok(n)
+}
+
+/// `tenant update`: read-modify-write under the lock, backup first.
+pub async fn update(ctx: &Ctx, args: &TenantUpdateArgs) -> CliResult {
+    let client = ctx.client().await?;
+    if args.dry_run {
+        let live = load(ctx, client, &args.id).await?;
+        let wanted = apply_update_args(&live, args)?;
+        let changes = diff_tenants(&live, &wanted);
+        return report_update(ctx, &args.id, &changes, None, false);
+    }
+    let writer = Writer::begin(ctx).await?;
+    let live = load(ctx, client, &args.id).await?;
+    let wanted = apply_update_args(&live, args)?;
+    let changes = diff_tenants(&live, &wanted);
+    if changes.is_empty() {
+        return report_update(ctx, &args.id, &changes, None, false);
+    }
+    let settings = settings_of(ctx, client, &args.id).await?;
+    let backup = writer.backup(
+        "update",
+        TargetType::Tenant,
+        &args.id,
+        &json!(live),
+        Some(&Value::Object(settings)),
+    )?;
+    let req = TenantRequest::from_tenant(&wanted);
+    writer
+        .audited(
+            "update",
+            TargetType::Tenant,
+            &args.id,
+            Some(&backup),
+            client.update_tenant(&req),
+        )
+        .await?
+        .map_err(|e| ctx.api_error(&e))?;
+    report_update(ctx, &args.id, &changes, Some(&backup), true)
+}
+
+fn report_update(
+    ctx: &Ctx,
+    id: &str,
+    changes: &[FieldDiff],
+    backup: Option<&std::path::Path>,
+    applied: bool,
+) -> CliResult {
+    if matches!(ctx.out.format, crate::output::Format::Table) {
+        if changes.is_empty() {
+            ctx.out.status(&format!("tenant {id}: nothing to change"));
+        } else {
+            let verb = if applied {
+                "Updated"
+            } else {
+                "Would update (dry run)"
+            };
+            print_changes(ctx, &format!("{verb} tenant {id}:"), changes);
+        }
+    } else {
+        ctx.out.emit(
+            &json!({"id": id, "applied": applied, "changes": changes, "backup": backup}),
+            Table::default,
+        );
+    }
+    if let Some(b) = backup {
+        ctx.out.status(&format!("Backup: {}", b.display()));
+        ctx.out.status(&format!(
+            "Undo:   descope-mgmt tenant restore {}",
+            shell_quote(&b.display().to_string())
+        ));
+    }
+    Ok(Exit::Success)
+}
+
+/// Quotes a path for a copy-pasteable command.
+#[must_use]
+pub fn shell_quote(s: &str) -> String {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-:+@".contains(&b))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Asks for confirmation of destructive work: a prompt on a terminal, `--yes` otherwise.
+pub fn confirm(ctx: &Ctx, question: &str) -> Result<(), CliError> {
+    if ctx.global.yes {
+        return Ok(());
+    }
+    match ctx.out.confirm(question) {
+        Some(true) => Ok(()),
+        Some(false) => Err(CliError::new("cancelled; nothing was changed")),
+        None => Err(CliError::new(
+            "refusing to delete without confirmation: stdin is not a terminal",
+        )
+        .hint("pass --yes to confirm non-interactively")),
+    }
+}
+
+/// `tenant delete`: backup (with settings) first, confirm, delete, print the undo command.
+pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
+    let client = ctx.client().await?;
+    let live = load(ctx, client, &args.id).await?;
+    let cascade = if args.cascade {
+        " and the users and access keys only it has (--cascade)"
+    } else {
+        ""
+    };
+    if args.dry_run {
+        ctx.out.data_text(&format!(
+            "Would delete tenant {} ({}){cascade} (dry run)\n",
+            live.id, live.name
+        ));
+        return Ok(Exit::Success);
+    }
+    confirm(
+        ctx,
+        &format!("Delete tenant {} ({}){cascade}?", live.id, live.name),
+    )?;
+    let writer = Writer::begin(ctx).await?;
+    let live = load(ctx, client, &args.id).await?;
+    let settings = settings_of(ctx, client, &args.id).await?;
+    let backup = writer.backup(
+        "delete",
+        TargetType::Tenant,
+        &args.id,
+        &json!(live),
+        Some(&Value::Object(settings)),
+    )?;
+    writer
+        .audited(
+            "delete",
+            TargetType::Tenant,
+            &args.id,
+            Some(&backup),
+            client.delete_tenant(&args.id, args.cascade),
+        )
+        .await?
+        .map_err(|e| ctx.api_error(&e))?;
+    ctx.out.emit(
+        &json!({"id": args.id, "deleted": true, "backup": backup}),
+        || Table {
+            headers: vec!["DELETED", "BACKUP"],
+            rows: vec![vec![args.id.clone(), backup.display().to_string()]],
+        },
+    );
+    ctx.out.status(&format!(
+        "Deleted tenant {} ({}). Backup: {}",
+        live.id,
+        live.name,
+        backup.display()
+    ));
+    ctx.out.status(&format!(
+        "Undo: descope-mgmt tenant restore {}",
+        shell_quote(&backup.display().to_string())
+    ));
+    Ok(Exit::Success)
+}
+
+/// Finds the backup named by `restore` arguments.
+pub fn find_backup(
+    ctx: &Ctx,
+    project_id: &str,
+    args: &RestoreArgs,
+    kind: TargetType,
+) -> Result<Backup, CliError> {
+    let store = ctx.data_dir()?.backups(project_id);
+    let backup = if let Some(id) = &args.latest {
+        store.latest(kind, id)?.ok_or_else(|| {
+            CliError::new(format!(
+                "no backup of {kind} `{id}` in project {project_id}"
+            ))
+            .hint(format!(
+                "see what there is with `descope-mgmt backup list --{kind} {id}`"
+            ))
+        })?
+    } else {
+        let name = args.backup.as_deref().unwrap_or_default();
+        let path = store.resolve(name)?;
+        descope_store::load_backup(&path)?
+    };
+    if backup.metadata.target_type != kind {
+        return Err(CliError::new(format!(
+            "{} is a backup of {} `{}`, not of a {kind}",
+            backup.path.display(),
+            backup.metadata.target_type,
+            backup.metadata.target_id
+        ))
+        .hint(format!(
+            "restore it with `descope-mgmt {} restore`",
+            backup.metadata.target_type
+        )));
+    }
+    match &backup.metadata.project_id {
+        None => ctx.out.warn(&format!(
+            "{} records no project; restoring into the current project {project_id}",
+            backup.path.display()
+        )),
+        Some(p) if p != project_id && !args.force_project => {
+            return Err(CliError::new(format!(
+                "{} was taken in project {p}, not in the current project {project_id}",
+                backup.path.display()
+            ))
+            .hint("pass --force-project to restore it here anyway"));
+        }
+        Some(_) => {}
+    }
+    Ok(backup)
+}
+
+/// The tenant a backup recorded. Seed-format backups name self-provisioning domains `domains`.
+fn backup_tenant(backup: &Backup) -> Result<Tenant, CliError> {
+    let mut tenant: Tenant = serde_json::from_value(backup.object.clone()).map_err(|e| {
+        CliError::new(format!(
+            "{}: the tenant in this backup is not a tenant object: {e}",
+            backup.path.display()
+        ))
+    })?;
+    if backup.format_version.is_none()
+        && backup.object.get("selfProvisioningDomains").is_none()
+        && !tenant.domains.is_empty()
+    {
+        tenant.self_provisioning_domains = std::mem::take(&mut tenant.domains);
+    }
+    if tenant.id.is_empty() {
+        tenant.id.clone_from(&backup.metadata.target_id);
+    }
+    if tenant.id.is_empty() || tenant.name.is_empty() {
+        return Err(CliError::new(format!(
+            "{}: the tenant in this backup has no id or no name",
+            backup.path.display()
+        )));
+    }
+    Ok(tenant)
+}
+
+/// Settings keys the service derives or that a settings write does not take.
+const READ_ONLY_SETTINGS: &[&str] = &["tenantId", "domains", "authType"];
+
+fn settings_diff(live: Option<&TenantSettings>, wanted: &TenantSettings) -> Vec<FieldDiff> {
+    let mut out = Vec::new();
+    for (k, v) in wanted {
+        if READ_ONLY_SETTINGS.contains(&k.as_str()) || v.is_null() {
+            continue;
+        }
+        let old = live.and_then(|l| l.get(k)).cloned().unwrap_or(Value::Null);
+        if &old != v {
+            out.push(FieldDiff {
+                field: format!("settings.{k}"),
+                old,
+                new: v.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// `tenant restore`: plan, back up the present state, apply.
+pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
+    let client = ctx.client().await?;
+    let project_id = ctx.settings().await?.project_id.clone();
+    let backup = find_backup(ctx, &project_id, args, TargetType::Tenant)?;
+    let wanted = backup_tenant(&backup)?;
+    let wanted_settings: Option<TenantSettings> = backup
+        .settings
+        .as_ref()
+        .and_then(|s| s.as_object().cloned());
+    let id = wanted.id.clone();
+
+    let plan_for = |live: Option<&Tenant>,
+                    live_settings: Option<&TenantSettings>|
+     -> (Vec<FieldDiff>, Vec<FieldDiff>) {
+        let fields = match live {
+            Some(l) => diff_tenants(l, &wanted),
+            None => Vec::new(),
+        };
+        let settings = wanted_settings
+            .as_ref()
+            .map(|w| settings_diff(live_settings, w))
+            .unwrap_or_default();
+        (fields, settings)
+    };
+
+    let live = load_opt(ctx, client, &id).await?;
+    let live_settings = match &live {
+        Some(_) => Some(settings_of(ctx, client, &id).await?),
+        None => None,
+    };
+    let (fields, settings) = plan_for(live.as_ref(), live_settings.as_ref());
+    let header = match &live {
+        None => format!(
+            "Restore tenant {id} from {}: create it again ({})",
+            backup.path.display(),
+            wanted.name
+        ),
+        Some(_) if fields.is_empty() && settings.is_empty() => {
+            ctx.out.status(&format!(
+                "tenant {id} already matches {}; nothing to restore",
+                backup.path.display()
+            ));
+            return Ok(Exit::Success);
+        }
+        Some(_) => format!(
+            "Restore tenant {id} from {}: update it back",
+            backup.path.display()
+        ),
+    };
+    let all: Vec<FieldDiff> = fields.iter().chain(settings.iter()).cloned().collect();
+    if let Some(l) = &live {
+        if !wanted.parent.is_empty() && l.parent != wanted.parent {
+            ctx.out.warn(&format!(
+                "tenant {id} has parent `{}` but the backup says `{}`; a parent is set at creation only, so it stays",
+                l.parent, wanted.parent
+            ));
+        }
+    }
+    if matches!(ctx.out.format, crate::output::Format::Table) {
+        print_changes(
+            ctx,
+            &format!("{header}{}", if args.dry_run { " (dry run)" } else { "" }),
+            &all,
+        );
+    }
+    if args.dry_run {
+        if !matches!(ctx.out.format, crate::output::Format::Table) {
+            ctx.out.emit(&json!({"id": id, "action": if live.is_some() {"update"} else {"create"}, "changes": all, "applied": false}), Table::default);
+        }
+        return Ok(Exit::Success);
+    }
+
+    let writer = Writer::begin(ctx).await?;
+    // Re-read under the lock: what we back up must be what we replace.
+    let live = load_opt(ctx, client, &id).await?;
+    let live_settings = match &live {
+        Some(_) => Some(settings_of(ctx, client, &id).await?),
+        None => None,
+    };
+    let pre = match &live {
+        Some(l) => Some(writer.backup(
+            "restore",
+            TargetType::Tenant,
+            &id,
+            &json!(l),
+            live_settings.clone().map(Value::Object).as_ref(),
+        )?),
+        None => None,
+    };
+    let fail = |e: ApiError| ctx.api_error(&e);
+    let mut req = TenantRequest::from_tenant(&wanted);
+    if let Some(l) = &live {
+        req.parent.clone_from(&l.parent);
+        writer
+            .audited(
+                "update",
+                TargetType::Tenant,
+                &id,
+                pre.as_deref(),
+                client.update_tenant(&req),
+            )
+            .await?
+            .map_err(fail)?;
+    } else {
+        writer
+            .audited(
+                "create",
+                TargetType::Tenant,
+                &id,
+                None,
+                client.create_tenant(&req),
+            )
+            .await?
+            .map_err(fail)?;
+    }
+    let live_roles = live
+        .as_ref()
+        .map(|l| l.default_roles.clone())
+        .unwrap_or_default();
+    if wanted.default_roles != live_roles {
+        writer
+            .audited(
+                "default-roles",
+                TargetType::Tenant,
+                &id,
+                pre.as_deref(),
+                client.set_default_roles(&id, &wanted.default_roles),
+            )
+            .await?
+            .map_err(fail)?;
+    }
+    if let Some(ws) = &wanted_settings {
+        let changed = settings_diff(live_settings.as_ref(), ws);
+        if !changed.is_empty() || live.is_none() {
+            let mut body = ws.clone();
+            for k in READ_ONLY_SETTINGS {
+                body.remove(*k);
+            }
+            body.retain(|_, v| !v.is_null());
+            writer
+                .audited(
+                    "settings",
+                    TargetType::Tenant,
+                    &id,
+                    pre.as_deref(),
+                    client.set_tenant_settings(&id, &body),
+                )
+                .await?
+                .map_err(fail)?;
+        }
+    }
+    if !matches!(ctx.out.format, crate::output::Format::Table) {
+        ctx.out.emit(&json!({"id": id, "action": if live.is_some() {"update"} else {"create"}, "changes": all, "applied": true, "backup": pre}), Table::default);
+    }
+    ctx.out.status(&format!(
+        "Restored tenant {id} from {}",
+        backup.path.display()
+    ));
+    match &pre {
+        Some(p) => {
+            ctx.out.status(&format!(
+                "The state before the restore is in {}",
+                p.display()
+            ));
+            ctx.out.status(&format!(
+                "Undo:   descope-mgmt tenant restore {}",
+                shell_quote(&p.display().to_string())
+            ));
+        }
+        None => ctx
+            .out
+            .status(&format!("Undo:   descope-mgmt tenant delete {id}")),
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,147 @@
+//! `theme export | deploy | restore`: the project theme as a JSON file, deployed backup-first.
+
+use std::path::Path;
+
+use descope_store::TargetType;
+use serde_json::Value;
+
+use super::flow::{canonical, to_file_text, write_file};
+use super::tenant::{find_backup, shell_quote};
+use crate::args::{RestoreArgs, ThemeCommand};
+use crate::ctx::Ctx;
+use crate::error::{CliError, CliResult, Exit};
+use crate::write::Writer;
+
+/// The theme backups and audit records are filed under.
+const THEME_ID: &str = "project";
+
+/// Runs a theme command.
+pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {
+    match cmd {
+        ThemeCommand::Export { file } => {
+            let client = ctx.client().await?;
+            let theme = client.export_theme().await.map_err(|e| ctx.api_error(&e))?;
+            match file {
+                Some(f) => {
+                    write_file(&f, &to_file_text(&theme))?;
+                    ctx.out
+                        .status(&format!("Exported the theme to {}", f.display()));
+                }
+                None => ctx.out.data_text(&to_file_text(&theme)),
+            }
+            Ok(Exit::Success)
+        }
+        ThemeCommand::Deploy { file, dry_run } => {
+            let theme = read_theme_file(&file)?;
+            replace(ctx, &theme, &file.display().to_string(), dry_run, "deploy").await
+        }
+        ThemeCommand::Restore(args) => restore(ctx, &args).await,
+    }
+}
+
+/// Reads a theme file: `{"styles", "componentsVersion", …}` or the export answer `{"theme": {…}}`.
+pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::new(format!(
+            "{}:{}:{}: not valid JSON: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let theme = match v.get("theme") {
+        Some(inner) if inner.is_object() => inner.clone(),
+        _ => v,
+    };
+    let ok = theme
+        .as_object()
+        .is_some_and(|o| o.contains_key("styles") || o.contains_key("cssTemplate"));
+    if !ok {
+        return Err(CliError::new(format!(
+            "{}: not a Descope theme (no `styles`)",
+            path.display()
+        ))
+        .hint("a theme file is what `descope-mgmt theme export` writes"));
+    }
+    Ok(theme)
+}
+
+async fn replace(
+    ctx: &Ctx,
+    theme: &Value,
+    source: &str,
+    dry_run: bool,
+    operation: &str,
+) -> CliResult {
+    let client = ctx.client().await?;
+    let live = client.export_theme().await.map_err(|e| ctx.api_error(&e))?;
+    if canonical(&live) == canonical(theme) {
+        ctx.out.status(&format!(
+            "the live theme already matches {source}; nothing to do"
+        ));
+        return Ok(Exit::Success);
+    }
+    let changed: Vec<String> = theme
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| live.get(k.as_str()).map(canonical) != Some(canonical(v)))
+        .map(|(k, _)| k.clone())
+        .collect();
+    ctx.out.data_text(&format!(
+        "Theme: replace from {source}{}; changed: {}\n",
+        if dry_run { " (dry run)" } else { "" },
+        if changed.is_empty() {
+            "(keys removed)".to_owned()
+        } else {
+            changed.join(", ")
+        }
+    ));
+    if dry_run {
+        return Ok(Exit::Success);
+    }
+    let writer = Writer::begin(ctx).await?;
+    let live = client.export_theme().await.map_err(|e| ctx.api_error(&e))?;
+    let backup = writer.backup(operation, TargetType::Theme, THEME_ID, &live, None)?;
+    writer
+        .audited(
+            "import",
+            TargetType::Theme,
+            THEME_ID,
+            Some(&backup),
+            client.import_theme(theme),
+        )
+        .await?
+        .map_err(|e| ctx.api_error(&e))?;
+    ctx.out
+        .status(&format!("Theme deployed. Backup: {}", backup.display()));
+    ctx.out.status(&format!(
+        "Undo: descope-mgmt theme restore {}",
+        shell_quote(&backup.display().to_string())
+    ));
+    Ok(Exit::Success)
+}
+
+async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
+    let project_id = ctx.settings().await?.project_id.clone();
+    let mut args = RestoreArgs {
+        backup: args.backup.clone(),
+        latest: args.latest.clone(),
+        dry_run: args.dry_run,
+        force_project: args.force_project,
+    };
+    if args.latest.as_deref() == Some("") {
+        args.latest = Some(THEME_ID.to_owned());
+    }
+    let backup = find_backup(ctx, &project_id, &args, TargetType::Theme)?;
+    replace(
+        ctx,
+        &backup.object,
+        &backup.path.display().to_string(),
+        args.dry_run,
+        "restore",
+    )
+    .await
+}

@@ -1,0 +1,388 @@
+//! The command context: options, environment, output policy, data dir, and the API client,
+//! resolved lazily so `--help`, `completions` and offline commands never read credentials.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use descope_api::{ApiError, Client, ClientConfig, RetryPolicy};
+use descope_store::DataDir;
+use secrecy::SecretString;
+use tokio::sync::{Mutex, OnceCell};
+
+use crate::args::GlobalArgs;
+use crate::env::Env;
+use crate::error::CliError;
+use crate::output::Out;
+use crate::profile;
+
+/// Where the management key came from, for hints (never the key itself).
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// `DESCOPE_MANAGEMENT_KEY`.
+    EnvVar(String),
+    /// A profile's key file.
+    File(PathBuf),
+    /// A profile's key command.
+    Command(String),
+    /// The built-in local emulator.
+    Local,
+}
+
+impl std::fmt::Display for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EnvVar(v) => write!(f, "environment variable {v}"),
+            Self::File(p) => write!(f, "key file {}", p.display()),
+            Self::Command(c) => write!(f, "key command `{c}`"),
+            Self::Local => f.write_str("the local emulator"),
+        }
+    }
+}
+
+/// Resolved connection settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Project id.
+    pub project_id: String,
+    /// Where the project id came from.
+    pub project_source: String,
+    /// Base URL as given (None = derived from the project id).
+    pub base_url: Option<String>,
+    /// Where the base URL came from.
+    pub base_url_source: String,
+    /// The key.
+    pub key: SecretString,
+    /// Where the key came from.
+    pub key_source: KeySource,
+    /// Profile used, if any.
+    pub profile: Option<String>,
+}
+
+/// Everything a command needs.
+pub struct Ctx {
+    /// Environment.
+    pub env: Env,
+    /// Global options.
+    pub global: GlobalArgs,
+    /// Output policy.
+    pub out: Out,
+    /// The command line, for audit records and backup reasons (never holds the key: the key is
+    /// not accepted as a flag).
+    pub command_line: String,
+    settings: OnceCell<Settings>,
+    client: OnceCell<Client>,
+    local: Mutex<Option<descope_emulator::RunningEmulator>>,
+}
+
+impl Ctx {
+    /// A context; nothing is resolved yet.
+    #[must_use]
+    pub fn new(env: Env, global: GlobalArgs, out: Out, command_line: String) -> Self {
+        Self {
+            env,
+            global,
+            out,
+            command_line,
+            settings: OnceCell::new(),
+            client: OnceCell::new(),
+            local: Mutex::new(None),
+        }
+    }
+
+    /// The data dir (`$DESCOPE_MGMT_HOME`, else `~/.descope-mgmt/`).
+    pub fn data_dir(&self) -> Result<DataDir, CliError> {
+        let home = self.env.home();
+        let dir = DataDir::resolve(
+            self.env.var("DESCOPE_MGMT_HOME").map(std::ffi::OsStr::new),
+            home.as_deref(),
+        )?;
+        dir.ensure()?;
+        Ok(dir)
+    }
+
+    /// Connection settings: flag > environment > profile (an explicit `--profile` wins over
+    /// the environment), then the local emulator's defaults with `--local`.
+    pub async fn settings(&self) -> Result<&Settings, CliError> {
+        self.settings
+            .get_or_try_init(|| async { self.resolve_settings() })
+            .await
+    }
+
+    fn resolve_settings(&self) -> Result<Settings, CliError> {
+        if self.global.local {
+            return Ok(Settings {
+                project_id: self
+                    .global
+                    .project_id
+                    .clone()
+                    .unwrap_or_else(|| descope_emulator::DEFAULT_PROJECT_ID.to_owned()),
+                project_source: "--local".into(),
+                base_url: None,
+                base_url_source: "--local (in-process emulator)".into(),
+                key: SecretString::from(descope_emulator::DEFAULT_MANAGEMENT_KEY),
+                key_source: KeySource::Local,
+                profile: None,
+            });
+        }
+        let cfg_path = profile::config_path(&self.env);
+        let cfg = match &cfg_path {
+            Some(p) => profile::load(p)?,
+            None => profile::ConfigFile::default(),
+        };
+        let explicit_profile = self
+            .global
+            .profile
+            .clone()
+            .or_else(|| self.env.var("DESCOPE_MGMT_PROFILE").map(str::to_owned));
+        let profile_name = explicit_profile
+            .clone()
+            .or_else(|| cfg.default_profile.clone());
+        let prof = match &profile_name {
+            Some(name) => Some(cfg.profiles.get(name).cloned().ok_or_else(|| {
+                CliError::new(format!(
+                    "profile `{name}` is not in {}",
+                    cfg_path
+                        .as_ref()
+                        .map_or("the config file".into(), |p| p.display().to_string())
+                ))
+                .hint(format!(
+                    "profiles there: {}",
+                    if cfg.profiles.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        cfg.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                    }
+                ))
+            })?),
+            None => None,
+        };
+        let prof_wins = explicit_profile.is_some();
+        let pick = |flag: Option<&String>,
+                    envs: &[&str],
+                    from_prof: Option<&String>|
+         -> Option<(String, String)> {
+            if let Some(v) = flag {
+                return Some((v.clone(), "command-line flag".into()));
+            }
+            let from_env = envs.iter().find_map(|n| {
+                self.env
+                    .var(n)
+                    .map(|v| (v.to_owned(), format!("environment variable {n}")))
+            });
+            let from_profile = from_prof.map(|v| {
+                (
+                    v.clone(),
+                    format!("profile `{}`", profile_name.clone().unwrap_or_default()),
+                )
+            });
+            if prof_wins {
+                from_profile.or(from_env)
+            } else {
+                from_env.or(from_profile)
+            }
+        };
+        let (project_id, project_source) = pick(
+            self.global.project_id.as_ref(),
+            &["DESCOPE_PROJECT_ID"],
+            prof.as_ref().and_then(|p| p.project_id.as_ref()),
+        )
+        .ok_or_else(|| {
+            CliError::new("no Descope project id is set")
+                .hint("set DESCOPE_PROJECT_ID, pass --project-id, or add a profile (see README: Profiles)")
+                .hint("to try the tool without an account, add --local")
+        })?;
+        let base = pick(
+            self.global.base_url.as_ref(),
+            &["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"],
+            prof.as_ref().and_then(|p| p.base_url.as_ref()),
+        );
+        let (key, key_source) = self.resolve_key(prof.as_ref(), prof_wins)?;
+        Ok(Settings {
+            project_id,
+            project_source,
+            base_url_source: base
+                .as_ref()
+                .map_or_else(|| "derived from the project id".into(), |b| b.1.clone()),
+            base_url: base.map(|b| b.0),
+            key,
+            key_source,
+            profile: profile_name,
+        })
+    }
+
+    fn resolve_key(
+        &self,
+        prof: Option<&profile::Profile>,
+        prof_wins: bool,
+    ) -> Result<(SecretString, KeySource), CliError> {
+        let from_env = self.env.var("DESCOPE_MANAGEMENT_KEY").map(|k| {
+            (
+                SecretString::from(k.trim().to_owned()),
+                KeySource::EnvVar("DESCOPE_MANAGEMENT_KEY".into()),
+            )
+        });
+        if !prof_wins {
+            if let Some(k) = from_env {
+                return Ok(k);
+            }
+        }
+        if let Some(p) = prof {
+            if let Some(var) = &p.management_key_env {
+                let v = self.env.var(var).ok_or_else(|| {
+                    CliError::new(format!(
+                        "the profile reads the management key from {var}, which is not set"
+                    ))
+                    .hint(format!("export {var}=<management key>"))
+                })?;
+                return Ok((
+                    SecretString::from(v.trim().to_owned()),
+                    KeySource::EnvVar(var.clone()),
+                ));
+            }
+            if let Some(file) = &p.management_key_file {
+                return read_key_file(file).map(|k| (k, KeySource::File(file.clone())));
+            }
+            if let Some(cmd) = &p.management_key_command {
+                return run_key_command(cmd).map(|k| (k, KeySource::Command(cmd.clone())));
+            }
+        }
+        from_env.ok_or_else(|| {
+            CliError::new("no Descope management key is set")
+                .hint("set DESCOPE_MANAGEMENT_KEY, or a profile with management_key_env / management_key_file / management_key_command")
+                .hint("to try the tool without an account, add --local")
+        })
+    }
+
+    /// The API client, created on first use (starting the local emulator with `--local`).
+    pub async fn client(&self) -> Result<&Client, CliError> {
+        self.client.get_or_try_init(|| self.make_client()).await
+    }
+
+    async fn make_client(&self) -> Result<Client, CliError> {
+        let settings = self.settings().await?.clone();
+        let base_url = if self.global.local {
+            let url = self.start_local().await?;
+            Some(url)
+        } else {
+            settings.base_url.clone()
+        };
+        let url = descope_api::resolve_base_url(base_url.as_deref(), &settings.project_id)
+            .map_err(|e| {
+                CliError::new(e.to_string()).hint(format!(
+                    "the base URL came from {}",
+                    settings.base_url_source
+                ))
+            })?;
+        let mut retry = RetryPolicy::default();
+        if let Some(ms) = self
+            .env
+            .var("DESCOPE_MGMT_RETRY_BASE_MS")
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            retry.base_delay = Duration::from_millis(ms);
+        }
+        let cfg = ClientConfig {
+            base_url: url,
+            project_id: settings.project_id.clone(),
+            management_key: settings.key.clone(),
+            max_in_flight: usize::from(self.global.concurrency),
+            retry,
+            ..ClientConfig::default()
+        };
+        Client::new(cfg).map_err(|e| CliError::new(e.to_string()))
+    }
+
+    async fn start_local(&self) -> Result<String, CliError> {
+        let data = self.data_dir()?;
+        let dir = data.local_dir();
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| CliError::new(format!("cannot create {}: {e}", dir.display())))?;
+        let config = descope_emulator::Config {
+            project_id: self.settings().await?.project_id.clone(),
+            state_file: Some(dir.join("state.json")),
+            seed_flows: true,
+            ..descope_emulator::Config::default()
+        };
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(|e| CliError::new(format!("cannot start the local emulator: {e}")))?;
+        let emu = descope_emulator::start(config, listener)
+            .await
+            .map_err(|e| {
+                CliError::new(format!("cannot start the local emulator: {e}"))
+                    .hint(format!("its state is in {}", dir.display()))
+            })?;
+        let url = emu.url();
+        *self.local.lock().await = Some(emu);
+        Ok(url)
+    }
+
+    /// Stops the local emulator, if one was started, flushing its state.
+    pub async fn shutdown(&self) {
+        if let Some(emu) = self.local.lock().await.take() {
+            emu.shutdown().await;
+        }
+    }
+
+    /// Turns an API error into a user error with hints about what to check.
+    #[must_use]
+    pub fn api_error(&self, e: &ApiError) -> CliError {
+        let mut err = CliError::new(e.to_string());
+        if e.is_unauthorized() {
+            if let Some(s) = self.settings.get() {
+                err = err.hint(format!(
+                    "the service refused the credentials for project {} ({}); the key came from {}",
+                    s.project_id, s.project_source, s.key_source
+                ));
+            }
+            err = err.hint("check them with `descope-mgmt doctor`");
+        } else if matches!(e, ApiError::RateLimited { .. }) {
+            err = err.hint("the service's rate limit was hit; wait a minute and re-run, or lower --concurrency");
+        } else if matches!(e, ApiError::Transport { .. }) {
+            err = err.hint("check the network and the base URL with `descope-mgmt doctor`");
+        }
+        err
+    }
+}
+
+fn read_key_file(path: &std::path::Path) -> Result<SecretString, CliError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| CliError::new(format!("cannot read key file {}: {e}", path.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(CliError::new(format!(
+                "key file {} is readable by others (mode {mode:o}); refusing to use it",
+                path.display()
+            ))
+            .hint(format!("chmod 600 {}", path.display())));
+        }
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::new(format!("cannot read key file {}: {e}", path.display())))?;
+    Ok(SecretString::from(text.trim().to_owned()))
+}
+
+fn run_key_command(cmd: &str) -> Result<SecretString, CliError> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| CliError::new(format!("cannot run key command `{cmd}`: {e}")))?;
+    if !out.status.success() {
+        return Err(CliError::new(format!(
+            "key command `{cmd}` failed ({})",
+            out.status
+        )));
+    }
+    let key = String::from_utf8(out.stdout).map_err(|_| {
+        CliError::new(format!(
+            "key command `{cmd}` printed something that is not text"
+        ))
+    })?;
+    Ok(SecretString::from(key.trim().to_owned()))
+}

@@ -1,0 +1,118 @@
+//! descope-mgmt's command line: parse, resolve the context, run one command, map the outcome to
+//! an exit code. `run` can be called more than once in one process.
+
+pub mod args;
+pub mod commands;
+pub mod ctx;
+pub mod env;
+pub mod error;
+pub mod output;
+pub mod profile;
+pub mod write;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::ctx::Ctx;
+use crate::env::Env;
+use crate::error::Exit;
+use crate::output::{Format, Out};
+
+/// Entry point of the binary.
+pub fn main_entry(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    ExitCode::from(run(args, Env::os()).code())
+}
+
+/// Parses `args`, runs the command against `env`, and returns how the process should exit.
+pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return output::clap_error(&e),
+    };
+    let color = !cli.global.no_color
+        && env.var("NO_COLOR").is_none()
+        && (env.stderr_tty || env.var("CLICOLOR_FORCE").is_some_and(|v| v != "0"));
+    let format = cli.global.output.unwrap_or(Format::Table);
+    let out = Out {
+        format,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+        color,
+        stdout_tty: env.stdout_tty,
+        stderr_tty: env.stderr_tty,
+        stdin_tty: env.stdin_tty,
+    };
+    init_logging(cli.global.verbose, &env);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            out.error(&error::CliError::new(format!(
+                "cannot start the async runtime: {e}"
+            )));
+            return Exit::Error;
+        }
+    };
+    let command_line = command_line_for_audit();
+    let ctx = Ctx::new(env, cli.global.clone(), out, command_line);
+    let result = runtime.block_on(async {
+        let r = commands::dispatch(&ctx, cli.command).await;
+        ctx.shutdown().await;
+        r
+    });
+    // Do not wait for stray tasks (a hung connection) once the command is done.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(exit) => exit,
+        Err(e) => {
+            ctx.out.error(&e);
+            e.exit
+        }
+    }
+}
+
+/// The command line as recorded in audit records: argv with the program name shortened.
+fn command_line_for_audit() -> String {
+    let mut parts: Vec<String> = std::env::args().collect();
+    if let Some(first) = parts.first_mut() {
+        "descope-mgmt".clone_into(first);
+    }
+    parts
+        .iter()
+        .map(|p| {
+            if p.is_empty() || p.contains(|c: char| c.is_whitespace() || "'\"$`\\".contains(c)) {
+                format!("'{}'", p.replace('\'', "'\\''"))
+            } else {
+                p.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn init_logging(verbose: u8, env: &Env) {
+    let level = match (verbose, env.var("DESCOPE_MGMT_LOG")) {
+        (_, Some(filter)) => filter.to_owned(),
+        (0, None) => return,
+        (1, None) => "info".into(),
+        (2, None) => "debug".into(),
+        _ => "trace".into(),
+    };
+    // Our crates only: dependency internals at trace level can print header values.
+    let filter = if level.contains('=') {
+        level
+    } else {
+        format!("descope_api={level},descope_mgmt_cli={level},descope_emulator={level},warn")
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

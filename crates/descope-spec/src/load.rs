@@ -1,0 +1,658 @@
+//! Reading a tenants.yaml: size limit, YAML parsing (the only serde-saphyr call site),
+//! error mapping, `${VAR}` substitution and validation, collecting every problem in one pass.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use serde_saphyr::{MessageFormatter, Spanned, UserMessageFormatter};
+
+use crate::diagnostic::{Diagnostic, SpecErrors, nearest};
+use crate::raw::{AttrValue, FILE_KEYS, RawFile, RawTenant, Skeleton, TENANT_KEYS};
+use crate::substitute::{SubstError, substitute};
+use crate::{DesiredTenant, Location, Spec};
+
+/// Files larger than this are refused before they are read or parsed.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads and validates the tenants.yaml at `path`. `vars` resolves `${VAR}` references
+/// (pass the process environment, or a map in tests).
+pub fn load(path: &Path, vars: &dyn Fn(&str) -> Option<String>) -> Result<Spec, SpecErrors> {
+    let whole_file = |message: String, help: Option<String>| {
+        SpecErrors(vec![Diagnostic {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            tenant: None,
+            message,
+            help,
+        }])
+    };
+    let meta = std::fs::metadata(path)
+        .map_err(|e| whole_file(format!("cannot read the file: {e}"), None))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(whole_file(
+            too_big_message(meta.len()),
+            Some(too_big_help()),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| whole_file(format!("cannot read the file: {e}"), None))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let (line, column) = line_col_of_byte(bytes, valid);
+            return Err(SpecErrors(vec![Diagnostic {
+                file: path.to_path_buf(),
+                line,
+                column,
+                tenant: None,
+                message: "the file is not valid UTF-8".into(),
+                help: Some("save the file as UTF-8".into()),
+            }]));
+        }
+    };
+    parse(path, &text, vars)
+}
+
+/// Parses and validates tenants.yaml text; `path_for_messages` names the file in diagnostics.
+pub fn parse(
+    path_for_messages: &Path,
+    text: &str,
+    vars: &dyn Fn(&str) -> Option<String>,
+) -> Result<Spec, SpecErrors> {
+    let diag = |line: usize, column: usize, message: String, help: Option<String>| Diagnostic {
+        file: path_for_messages.to_path_buf(),
+        line,
+        column,
+        tenant: None,
+        message,
+        help,
+    };
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(SpecErrors(vec![diag(
+            0,
+            0,
+            too_big_message(text.len() as u64),
+            Some(too_big_help()),
+        )]));
+    }
+    if is_blank(text) {
+        return Err(SpecErrors(vec![diag(
+            1,
+            1,
+            "the file is empty".into(),
+            Some(NO_TENANTS_HELP.into()),
+        )]));
+    }
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        budget: Some(budget()),
+    };
+    let raw: RawFile = match serde_saphyr::from_str_with_options(text, options) {
+        Ok(raw) => raw,
+        Err(e) => return Err(SpecErrors(vec![yaml_error(path_for_messages, text, &e)])),
+    };
+    Validator::new(path_for_messages, vars).run(raw)
+}
+
+/// The default budget, with node and event caps scaled to the file size limit: a 64 MiB file of
+/// plain tenants is legitimate. Alias-expansion limits (the alias-bomb guard) stay at their defaults.
+fn budget() -> serde_saphyr::Budget {
+    let mut b = serde_saphyr::Budget::default();
+    let cap = usize::try_from(MAX_FILE_BYTES).unwrap_or(usize::MAX);
+    b.max_nodes = b.max_nodes.max(cap / 2);
+    b.max_events = b.max_events.max(cap);
+    b
+}
+
+const NO_TENANTS_HELP: &str = "start the file with `tenants:` followed by a list of tenants (`- id: acme` / `  name: ACME Corp`), or write `tenants: []`";
+
+fn too_big_message(len: u64) -> String {
+    format!(
+        "the file is {:.1} MiB; tenants.yaml files larger than {} MiB are refused",
+        len as f64 / (1024.0 * 1024.0),
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
+fn too_big_help() -> String {
+    "split the tenants across several files and sync them one at a time with --only".into()
+}
+
+fn is_blank(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}').lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+    })
+}
+
+fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+fn loc(l: serde_saphyr::Location) -> Location {
+    Location {
+        line: usize::try_from(l.line()).unwrap_or(usize::MAX),
+        column: usize::try_from(l.column()).unwrap_or(usize::MAX),
+    }
+}
+
+/// Turns a serde-saphyr error (syntax, type, unknown key…) into one diagnostic with a fix.
+fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let at = err.location().map(loc).unwrap_or_default();
+    let tenant = tenant_at(text, at).or_else(|| tenant_by_scan(text, at));
+    let key = key_before(text, at);
+    let in_tenant = tenant
+        .as_deref()
+        .map(|t| format!(" in tenant `{t}`"))
+        .unwrap_or_default();
+    let in_key = key
+        .as_deref()
+        .map(|k| format!(" for `{k}`"))
+        .unwrap_or_default();
+    let plain = || {
+        let m = UserMessageFormatter
+            .format_message(err.without_snippet())
+            .into_owned();
+        m.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+    };
+    let (message, help) = match err.without_snippet() {
+        E::SerdeUnknownField { field, expected, .. } => {
+            let in_tenants = expected.iter().any(|k| *k == "name");
+            let keys: &[&str] = if in_tenants { TENANT_KEYS } else { FILE_KEYS };
+            let help = match nearest(field, keys) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("valid keys here: {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+            };
+            (format!("unknown key `{field}`{in_tenant}"), Some(help))
+        }
+        E::SerdeMissingField { field, .. } => {
+            if *field == "tenants" {
+                ("the file has no `tenants:` list".to_owned(), Some(NO_TENANTS_HELP.to_owned()))
+            } else {
+                (
+                    format!("missing required key `{field}`{in_tenant}"),
+                    Some(format!("add `{field}: ...` to the entry")),
+                )
+            }
+        }
+        E::InvalidBooleanStrict { .. } => (
+            format!("invalid boolean{in_key}{in_tenant}"),
+            Some("write `true` or `false` (YAML 1.1 words such as yes, no, on, off are not booleans here)".to_owned()),
+        ),
+        E::DuplicateMappingKey { key: k, .. } => (
+            format!("key `{}` appears twice in the same mapping{in_tenant}", k.as_deref().unwrap_or("?")),
+            Some("remove one of the two".to_owned()),
+        ),
+        E::SerdeInvalidType { unexpected, expected, .. } => (
+            format!(
+                "wrong type{in_key}{in_tenant}: expected {expected}, found {}",
+                unexpected.replace("unit value", "null")
+            ),
+            expected_help(key.as_deref()),
+        ),
+        E::Unexpected { expected, .. } => (
+            format!("wrong type{in_key}{in_tenant}: expected {expected}"),
+            expected_help(key.as_deref()).or_else(|| {
+                (key.is_none() && tenant.is_none()).then(|| NO_TENANTS_HELP.to_owned())
+            }),
+        ),
+        E::NullIntoString { .. } => (
+            format!("missing value{in_key}{in_tenant}"),
+            Some("write a value, or remove the key to leave the field unmanaged".to_owned()),
+        ),
+        E::MultipleDocuments { .. } => (
+            "the file holds more than one YAML document".to_owned(),
+            Some("keep one document: remove the `---` line and what follows, or merge the documents".to_owned()),
+        ),
+        E::Eof { .. } => ("the file ends unexpectedly".to_owned(), Some(NO_TENANTS_HELP.to_owned())),
+        _ => {
+            let mut m = plain();
+            if !in_key.is_empty() || !in_tenant.is_empty() {
+                m = format!("{m}{in_key}{in_tenant}");
+            }
+            let line = text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
+            let help = (line.contains("${") && (line.contains('[') || line.contains('{'))).then(|| {
+                "in a flow list or map (`[...]`, `{...}`), quote values that contain `${...}`: `[\"${DOMAIN}\"]`".to_owned()
+            });
+            (m, help)
+        }
+    };
+    Diagnostic {
+        file: path.to_path_buf(),
+        line: at.line,
+        column: at.column,
+        tenant,
+        message,
+        help,
+    }
+}
+
+fn expected_help(key: Option<&str>) -> Option<String> {
+    let h = match key? {
+        "id" | "name" | "parent" => "write a single string, e.g. `name: ACME Corp`",
+        "domains" => "write a list of host names, e.g. `domains: [acme.com]`",
+        "defaultRoles" => "write a list of role names, e.g. `defaultRoles: [viewer]`",
+        "customAttributes" => {
+            "write a mapping, e.g. `customAttributes: {plan: enterprise, seats: 50}`"
+        }
+        "enforceSSO" | "disabled" | "protect" => "write `true` or `false`",
+        "tenants" => "write a list of tenants, each starting with `- id: ...`",
+        "protected" => "write a list of tenant ids or glob patterns, e.g. `protected: [prod-*]`",
+        _ => return None,
+    };
+    Some(h.to_owned())
+}
+
+/// The id of the tenant whose entry contains `at`, found with a lenient second parse that only
+/// runs on the error path.
+fn tenant_at(text: &str, at: Location) -> Option<String> {
+    if at.line == 0 {
+        return None;
+    }
+    let skel: Skeleton =
+        serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
+            .ok()?;
+    let tenants = skel.tenants?;
+    let idx = tenants.partition_point(|t| loc(t.referenced) <= at);
+    let t = &tenants[idx.checked_sub(1)?];
+    let start = loc(t.referenced);
+    // An error after the list (a later top-level key) sits left of the entries' column.
+    if at.line != start.line && at.column < start.column {
+        return None;
+    }
+    t.value.id.as_ref().and_then(|id| id.0.clone())
+}
+
+/// Fallback of [`tenant_at`] when even the lenient parse fails: the nearest `id:` at or above
+/// the error line.
+fn tenant_by_scan(text: &str, at: Location) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(at.line).collect();
+    lines.iter().rev().find_map(|l| {
+        let t = l.trim_start().trim_start_matches(['-', '{', ' ']);
+        let v = t.strip_prefix("id:")?.trim();
+        let v = v
+            .split([',', '}', '#'])
+            .next()?
+            .trim()
+            .trim_matches(['"', '\'']);
+        (!v.is_empty()).then(|| v.to_owned())
+    })
+}
+
+/// The mapping key written just before `at` on its line (`  name: [x]` → `name`), if any.
+fn key_before(text: &str, at: Location) -> Option<String> {
+    let line = text.lines().nth(at.line.checked_sub(1)?)?;
+    let before: String = line.chars().take(at.column.saturating_sub(1)).collect();
+    let before = before.trim_end().strip_suffix(':')?;
+    let key: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
+const ID_HELP: &str = "an id is 1 to 30 characters of A-Z, a-z, 0-9, `_` and `-` (pattern ^[A-Za-z0-9_-]{1,30}$); it cannot be changed once the tenant exists";
+const DOMAIN_HELP: &str = "a domain is a host name such as `acme.com`: dot-separated labels of a-z, 0-9 and `-` (not at either end of a label), at least one dot, at most 253 characters";
+
+pub(crate) fn is_valid_id(id: &str) -> bool {
+    (1..=30).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Why `d` is not a valid self-provisioning domain, with what to write instead.
+pub(crate) fn domain_problem(d: &str) -> Option<String> {
+    if let Some(i) = d.find("://") {
+        let host = d[i + 3..].split(['/', '?', '#', ':']).next().unwrap_or("");
+        return Some(format!(
+            "write the host name only, without scheme or path: `{}`",
+            host.to_ascii_lowercase()
+        ));
+    }
+    if let Some(i) = d.rfind('@') {
+        return Some(format!(
+            "write the domain part only: `{}`",
+            d[i + 1..].to_ascii_lowercase()
+        ));
+    }
+    if d.contains('/') {
+        let host = d.split('/').next().unwrap_or("");
+        return Some(format!(
+            "write the host name only, without a path: `{host}`"
+        ));
+    }
+    if d.bytes().any(|b| b.is_ascii_uppercase())
+        && domain_problem(&d.to_ascii_lowercase()).is_none()
+    {
+        return Some(format!(
+            "write it in lower case: `{}`",
+            d.to_ascii_lowercase()
+        ));
+    }
+    let labels_ok = d.split('.').all(|l| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    });
+    if d.len() > 253 || !d.contains('.') || !labels_ok {
+        return Some(DOMAIN_HELP.to_owned());
+    }
+    None
+}
+
+struct Validator<'a> {
+    path: &'a Path,
+    vars: &'a dyn Fn(&str) -> Option<String>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Validator<'a> {
+    fn new(path: &'a Path, vars: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        Self {
+            path,
+            vars,
+            diags: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, at: Location, tenant: Option<&str>, message: String, help: Option<String>) {
+        self.diags.push(Diagnostic {
+            file: self.path.to_path_buf(),
+            line: at.line,
+            column: at.column,
+            tenant: tenant.map(str::to_owned),
+            message,
+            help,
+        });
+    }
+
+    /// Substitutes one spanned string; on error records a diagnostic and returns `None`.
+    fn subst(&mut self, s: &Spanned<String>, what: &str, tenant: &str) -> Option<String> {
+        match substitute(&s.value, self.vars) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let (message, help) = match e {
+                    SubstError::Undefined(var) => (
+                        format!("variable `{var}` is not set ({what} of tenant `{tenant}`)"),
+                        format!("set {var} or write ${{{var}:-default}}"),
+                    ),
+                    SubstError::Unclosed => (
+                        format!("`${{` without a closing `}}` ({what} of tenant `{tenant}`)"),
+                        "close it: `${VAR}`, or write `$${` for a literal `${`".to_owned(),
+                    ),
+                    SubstError::BadName(n) => (
+                        format!("`${{{n}}}` is not a valid variable reference ({what} of tenant `{tenant}`)"),
+                        "a variable name is letters, digits and `_`, not starting with a digit: `${VAR}` or `${VAR:-default}`; write `$${` for a literal `${`".to_owned(),
+                    ),
+                };
+                self.push(loc(s.referenced), Some(tenant), message, Some(help));
+                None
+            }
+        }
+    }
+
+    fn run(mut self, raw: RawFile) -> Result<Spec, SpecErrors> {
+        let Some(raw_tenants) = raw.tenants else {
+            self.push(
+                Location { line: 1, column: 1 },
+                None,
+                "the file has no `tenants:` list".into(),
+                Some(NO_TENANTS_HELP.into()),
+            );
+            return Err(SpecErrors(self.diags));
+        };
+        let mut protected = Vec::new();
+        for p in raw.protected.unwrap_or_default() {
+            if let Err(e) = glob::Pattern::new(&p.value) {
+                self.push(
+                    loc(p.referenced),
+                    None,
+                    format!(
+                        "`{}` in `protected` is not a valid glob pattern: {}",
+                        p.value, e.msg
+                    ),
+                    Some("write a tenant id, or a pattern using `*`, `?` and `[a-z]`".into()),
+                );
+            }
+            protected.push(p.value);
+        }
+
+        let mut tenants = Vec::with_capacity(raw_tenants.len());
+        let mut ids: HashMap<String, Location> = HashMap::with_capacity(raw_tenants.len());
+        let mut names: HashMap<String, (String, Location)> =
+            HashMap::with_capacity(raw_tenants.len());
+        for entry in raw_tenants {
+            let at = loc(entry.referenced);
+            if let Some(t) = self.tenant(entry.value, at, &mut ids, &mut names) {
+                tenants.push(t);
+            }
+        }
+        if self.diags.is_empty() {
+            Ok(Spec {
+                path: self.path.to_path_buf(),
+                tenants,
+                protected,
+            })
+        } else {
+            self.diags.sort_by_key(|d| (d.line, d.column));
+            Err(SpecErrors(self.diags))
+        }
+    }
+
+    fn tenant(
+        &mut self,
+        raw: RawTenant,
+        at: Location,
+        ids: &mut HashMap<String, Location>,
+        names: &mut HashMap<String, (String, Location)>,
+    ) -> Option<DesiredTenant> {
+        let errors_before = self.diags.len();
+        let id = raw.id.value.clone();
+        let id_at = loc(raw.id.referenced);
+        if !is_valid_id(&id) {
+            let help = if id.contains("${") {
+                "ids are not substituted: write the id itself. ".to_owned() + ID_HELP
+            } else {
+                ID_HELP.to_owned()
+            };
+            self.push(
+                id_at,
+                Some(&id),
+                format!("invalid tenant id `{id}`"),
+                Some(help),
+            );
+        }
+        match ids.get(&id) {
+            Some(first) => self.push(
+                id_at,
+                Some(&id),
+                format!("tenant id `{id}` is defined twice"),
+                Some(format!(
+                    "first defined at line {}, column {}; ids must be unique: rename or remove one of them",
+                    first.line, first.column
+                )),
+            ),
+            None => {
+                ids.insert(id.clone(), id_at);
+            }
+        }
+
+        let name_at = loc(raw.name.referenced);
+        let name = self.subst(&raw.name, "name", &id);
+        if let Some(name) = &name {
+            if name.trim().is_empty() {
+                self.push(
+                    name_at,
+                    Some(&id),
+                    format!("tenant `{id}` has an empty name"),
+                    Some("write a name, e.g. `name: ACME Corp`".into()),
+                );
+            } else if let Some((other, first)) = names.get(name) {
+                self.push(
+                    name_at,
+                    Some(&id),
+                    format!(
+                        "tenant name `{name}` of tenant `{id}` is already used by tenant `{other}`"
+                    ),
+                    Some(format!(
+                        "first defined at line {}, column {}; names must be unique in the project",
+                        first.line, first.column
+                    )),
+                );
+            } else {
+                names.insert(name.clone(), (id.clone(), name_at));
+            }
+        }
+
+        let domains = raw.domains.map(|list| {
+            let mut seen: HashMap<String, Location> = HashMap::new();
+            let mut out = Vec::with_capacity(list.len());
+            for d in &list {
+                let Some(v) = self.subst(d, "a domain", &id) else {
+                    continue;
+                };
+                let d_at = loc(d.referenced);
+                if let Some(help) = domain_problem(&v) {
+                    self.push(
+                        d_at,
+                        Some(&id),
+                        format!("invalid domain `{v}` in tenant `{id}`"),
+                        Some(help),
+                    );
+                } else if let Some(first) = seen.get(&v) {
+                    self.push(
+                        d_at,
+                        Some(&id),
+                        format!("domain `{v}` is listed twice in tenant `{id}`"),
+                        Some(format!(
+                            "first listed at line {}, column {}; remove one",
+                            first.line, first.column
+                        )),
+                    );
+                } else {
+                    seen.insert(v.clone(), d_at);
+                }
+                out.push(v);
+            }
+            out
+        });
+
+        let custom_attributes = raw.custom_attributes.map(|attrs| {
+            let mut out = BTreeMap::new();
+            for (key, value) in attrs {
+                let v_at = loc(value.referenced);
+                if key.trim().is_empty() {
+                    self.push(
+                        v_at,
+                        Some(&id),
+                        format!("empty custom attribute key in tenant `{id}`"),
+                        Some("name the attribute as it is defined in the Descope console".into()),
+                    );
+                }
+                let what = format!("customAttributes.{key}");
+                let value = match value.value {
+                    AttrValue::String(s) => {
+                        let spanned = Spanned::new(s, value.referenced, value.defined);
+                        self.subst(&spanned, &what, &id).map(AttrValue::String)
+                    }
+                    AttrValue::List(items) => {
+                        let mut subst = Vec::with_capacity(items.len());
+                        for item in items {
+                            let spanned = Spanned::new(item, value.referenced, value.defined);
+                            if let Some(v) = self.subst(&spanned, &what, &id) {
+                                subst.push(v);
+                            }
+                        }
+                        Some(AttrValue::List(subst))
+                    }
+                    other => Some(other),
+                };
+                if let Some(v) = value {
+                    out.insert(key, v.into_json());
+                }
+            }
+            out
+        });
+
+        let parent = raw.parent.and_then(|p| {
+            let p_at = loc(p.referenced);
+            let v = self.subst(&p, "parent", &id)?;
+            if !is_valid_id(&v) {
+                self.push(
+                    p_at,
+                    Some(&id),
+                    format!("invalid parent id `{v}` in tenant `{id}`"),
+                    Some(ID_HELP.into()),
+                );
+            } else if v == id {
+                self.push(
+                    p_at,
+                    Some(&id),
+                    format!("tenant `{id}` names itself as its parent"),
+                    Some("remove `parent`, or name another tenant".into()),
+                );
+            }
+            Some(v)
+        });
+
+        let default_roles = raw.default_roles.map(|roles| {
+            let mut out = Vec::with_capacity(roles.len());
+            for r in &roles {
+                let Some(v) = self.subst(r, "a default role", &id) else {
+                    continue;
+                };
+                if v.trim().is_empty() {
+                    self.push(
+                        loc(r.referenced),
+                        Some(&id),
+                        format!("empty role name in `defaultRoles` of tenant `{id}`"),
+                        Some("write a role name defined in the project, or remove the item".into()),
+                    );
+                }
+                out.push(v);
+            }
+            out
+        });
+
+        if self.diags.len() > errors_before {
+            return None;
+        }
+        Some(DesiredTenant {
+            id,
+            name: name?,
+            domains,
+            custom_attributes,
+            enforce_sso: raw.enforce_sso,
+            disabled: raw.disabled,
+            parent,
+            default_roles,
+            protect: raw.protect.unwrap_or(false),
+            location: at,
+        })
+    }
+}

@@ -1,0 +1,228 @@
+//! The tenants.yaml file as serde reads it (with source spans), and as its JSON Schema describes it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+/// Desired state of a Descope project's tenants, for `descope-mgmt tenant sync`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "descope-mgmt tenants.yaml")]
+pub(crate) struct RawFile {
+    /// The tenants this file manages. Live tenants not listed here are left alone unless
+    /// `tenant sync --prune` is given.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawTenant>")]
+    pub tenants: Option<Vec<Spanned<RawTenant>>>,
+    /// Ids or glob patterns (`*`, `?`, `[a-z]`) of live tenants that `--prune` never deletes,
+    /// even though this file does not list them.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub protected: Option<Vec<Spanned<String>>>,
+}
+
+/// One tenant. A key left out is not managed: sync keeps the live value.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawTenant {
+    /// Tenant id: 1-30 characters of A-Z, a-z, 0-9, `_`, `-`. Cannot change after creation.
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9_-]{1,30}$"))]
+    pub id: Spanned<String>,
+    /// Display name, unique in the project. `${VAR}` and `${VAR:-default}` are substituted.
+    #[schemars(with = "String", length(min = 1))]
+    pub name: Spanned<String>,
+    /// Self-provisioning domains (host names such as `acme.com`); compared as a set.
+    /// `[]` clears them.
+    #[serde(default)]
+    #[schemars(
+        with = "Option<Vec<String>>",
+        inner(regex(
+            pattern = r"^(([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?|.*\$\{.*)$"
+        ))
+    )]
+    pub domains: Option<Vec<Spanned<String>>>,
+    /// Custom attributes (keys defined in the Descope console). Managed as a whole map:
+    /// keys not listed are removed, `{}` clears them all.
+    #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, AttrValue>>")]
+    pub custom_attributes: Option<BTreeMap<String, Spanned<AttrValue>>>,
+    /// Allow login to this tenant only through its SSO configuration.
+    #[serde(rename = "enforceSSO", default)]
+    pub enforce_sso: Option<bool>,
+    /// Disable login to this tenant.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// Id of the parent tenant. Create-time only: a change is an error, not an update.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub parent: Option<Spanned<String>>,
+    /// Roles given to users who join this tenant; compared as a set.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub default_roles: Option<Vec<Spanned<String>>>,
+    /// Never deleted by `tenant sync --prune`.
+    #[serde(default)]
+    pub protect: Option<bool>,
+}
+
+/// Keys a tenant entry accepts, for "did you mean" suggestions.
+pub(crate) const TENANT_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "domains",
+    "customAttributes",
+    "enforceSSO",
+    "disabled",
+    "parent",
+    "defaultRoles",
+    "protect",
+];
+
+/// Keys the top level accepts.
+pub(crate) const FILE_KEYS: &[&str] = &["tenants", "protected"];
+
+/// A custom attribute value: string, number, boolean, or list of strings.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum AttrValue {
+    String(String),
+    Number(serde_json::Number),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for AttrValue {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AttrValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, number, boolean or list of strings")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<AttrValue, E> {
+                Ok(AttrValue::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Number(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<AttrValue, E> {
+                Ok(AttrValue::Number(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<AttrValue, E> {
+                serde_json::Number::from_f64(v)
+                    .map(AttrValue::Number)
+                    .ok_or_else(|| E::custom("a custom attribute number must be finite"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AttrValue, E> {
+                Ok(AttrValue::String(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<AttrValue, E> {
+                Ok(AttrValue::String(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AttrValue, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<String>()? {
+                    items.push(item);
+                }
+                Ok(AttrValue::List(items))
+            }
+        }
+        de.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for AttrValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomAttributeValue".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A string, number, boolean, or list of strings.",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "boolean"},
+                {"type": "array", "items": {"type": "string"}}
+            ]
+        })
+    }
+}
+
+impl AttrValue {
+    pub(crate) fn into_json(self) -> serde_json::Value {
+        match self {
+            AttrValue::String(s) => serde_json::Value::String(s),
+            AttrValue::Number(n) => serde_json::Value::Number(n),
+            AttrValue::Bool(b) => serde_json::Value::Bool(b),
+            AttrValue::List(items) => {
+                serde_json::Value::Array(items.into_iter().map(serde_json::Value::String).collect())
+            }
+        }
+    }
+}
+
+/// Just enough of the file to tell which tenant a serde error happened in. It ignores every
+/// key it does not need, so it parses files the strict types reject.
+#[derive(Deserialize)]
+pub(crate) struct Skeleton {
+    #[serde(default)]
+    pub tenants: Option<Vec<Spanned<SkeletonTenant>>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SkeletonTenant {
+    #[serde(default)]
+    pub id: Option<LooseString>,
+}
+
+/// A string when the node is a scalar string; nothing otherwise (never an error).
+pub(crate) struct LooseString(pub Option<String>);
+
+impl<'de> Deserialize<'de> for LooseString {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LooseString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("anything")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LooseString, E> {
+                Ok(LooseString(Some(v.to_owned())))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<LooseString, E> {
+                Ok(LooseString(Some(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LooseString, E> {
+                Ok(LooseString(Some(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LooseString, E> {
+                Ok(LooseString(Some(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LooseString, E> {
+                Ok(LooseString(Some(v.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LooseString, E> {
+                Ok(LooseString(None))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<LooseString, E> {
+                Ok(LooseString(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LooseString, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(LooseString(None))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<LooseString, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(LooseString(None))
+            }
+        }
+        de.deserialize_any(V)
+    }
+}

@@ -1,0 +1,174 @@
+//! Atomic file writes (temp file in the same dir, fsync, rename, fsync the dir) and private
+//! (0700) directories. A reader never sees a half-written file.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::StoreError;
+
+/// Mode of every file descope-mgmt writes for itself (backups, audit log, locks).
+pub(crate) const FILE_MODE: u32 = 0o600;
+/// Mode of every directory descope-mgmt creates for itself.
+pub(crate) const DIR_MODE: u32 = 0o700;
+
+/// Writes `bytes` to `path` atomically with mode 0600: a temp file in the same directory is
+/// written and fsynced, renamed over (or, with `overwrite == false`, onto a free) `path`, and the
+/// directory is fsynced. On any error the temp file is removed and `path` is untouched; with
+/// `overwrite == false` an existing `path` gives [`StoreError::AlreadyExists`].
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), StoreError> {
+    write_atomic_with_mode(path, bytes, overwrite, FILE_MODE)
+}
+
+/// [`write_atomic`] with an explicit Unix file mode (e.g. 0o644 for a file meant to be shared,
+/// such as an exported tenants.yaml). The mode is set exactly, regardless of the umask.
+pub fn write_atomic_with_mode(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+    mode: u32,
+) -> Result<(), StoreError> {
+    if path.file_name().is_none() {
+        return Err(StoreError::io(
+            "write",
+            path,
+            io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"),
+        ));
+    }
+    let dir = parent_dir(path);
+    let temp = write_temp(dir, bytes, mode)?;
+    if overwrite {
+        temp.persist(path)
+            .map_err(|e| StoreError::io("replace", path, e.error))?;
+    } else {
+        temp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == io::ErrorKind::AlreadyExists {
+                StoreError::AlreadyExists {
+                    path: path.to_owned(),
+                }
+            } else {
+                StoreError::io("create", path, e.error)
+            }
+        })?;
+    }
+    sync_dir(dir)
+}
+
+/// Writes `bytes` to a new file `<dir>/<stem><ext>`, or `<stem>-2<ext>`, `<stem>-3<ext>`… when
+/// that name is taken: never overwrites. Same atomicity as [`write_atomic`].
+pub(crate) fn write_new_unique(
+    dir: &Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, StoreError> {
+    const MAX_ATTEMPTS: u32 = 10_000;
+    let mut temp = write_temp(dir, bytes, FILE_MODE)?;
+    for n in 1..=MAX_ATTEMPTS {
+        let name = if n == 1 {
+            format!("{stem}{ext}")
+        } else {
+            format!("{stem}-{n}{ext}")
+        };
+        let target = dir.join(name);
+        match temp.persist_noclobber(&target) {
+            Ok(_) => {
+                sync_dir(dir)?;
+                return Ok(target);
+            }
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => temp = e.file,
+            Err(e) => return Err(StoreError::io("create", target, e.error)),
+        }
+    }
+    Err(StoreError::AlreadyExists {
+        path: dir.join(format!("{stem}-{MAX_ATTEMPTS}{ext}")),
+    })
+}
+
+/// Creates `path` and any missing parents with mode 0700. An existing directory is left as is.
+pub(crate) fn create_private_dir_all(path: &Path) -> Result<(), StoreError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(DIR_MODE);
+    }
+    builder
+        .create(path)
+        .map_err(|e| StoreError::io("create directory", path, e))
+}
+
+/// Options to open a file descope-mgmt owns: created with mode 0600.
+pub(crate) fn private_open_options() -> fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut options = fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(FILE_MODE);
+    }
+    options
+}
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn write_temp(dir: &Path, bytes: &[u8], mode: u32) -> Result<NamedTempFile, StoreError> {
+    // Dot-prefixed so listings (which skip dotfiles) never show a temp file, even one left by a
+    // crash; a fixed short prefix so long target names cannot make the temp name too long.
+    let mut temp = tempfile::Builder::new()
+        .prefix(".descope-mgmt-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| StoreError::io("create a temporary file in", dir, e))?;
+    let temp_path = temp.path().to_owned();
+    set_mode(temp.as_file(), mode)
+        .map_err(|e| StoreError::io("set permissions of", &temp_path, e))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| StoreError::io("write", &temp_path, e))?;
+    Ok(temp)
+}
+
+#[cfg(unix)]
+fn set_mode(file: &File, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_file: &File, _mode: u32) -> io::Result<()> {
+    Ok(())
+}
+
+/// Makes a rename in `dir` durable. Filesystems that cannot fsync a directory are tolerated.
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        let result = File::open(dir).and_then(|d| d.sync_all());
+        match result {
+            Ok(()) => Ok(()),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
+                ) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(StoreError::io("sync directory", dir, e)),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}

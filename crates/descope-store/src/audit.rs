@@ -1,0 +1,221 @@
+//! The audit log `<data>/audit.jsonl`: one JSON line per write request, appended under a file
+//! lock and synced as it happens; reading with filters.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::atomic::{create_private_dir_all, private_open_options};
+use crate::error::StoreError;
+use crate::target::TargetType;
+
+/// One write request, as recorded in the audit log (one JSON object per line, these field names).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub time: Timestamp,
+    /// `user@host`, see [`actor`].
+    pub actor: String,
+    pub project_id: String,
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// The command line, e.g. `tenant update acme --name ACME`.
+    pub command: String,
+    /// `create`, `update`, `delete`, `settings`, `default-roles`, `import`…
+    pub operation: String,
+    pub target_type: TargetType,
+    pub target_id: String,
+    /// `ok`, the service's error code (e.g. `E112202`), or `transport`.
+    pub result: String,
+    #[serde(default)]
+    pub error: Option<String>,
+    /// The backup taken before this write, if any.
+    #[serde(default)]
+    pub backup: Option<PathBuf>,
+    pub duration_ms: u64,
+    pub tool_version: String,
+}
+
+/// Which records [`AuditLog::read`] returns. All conditions must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Records at or after this time.
+    pub since: Option<Timestamp>,
+    pub target_id: Option<String>,
+    pub operation: Option<String>,
+    /// Only the newest N matching records (still returned oldest first).
+    pub limit: Option<usize>,
+}
+
+impl AuditFilter {
+    fn matches(&self, r: &AuditRecord) -> bool {
+        self.since.is_none_or(|since| r.time >= since)
+            && self.target_id.as_ref().is_none_or(|id| &r.target_id == id)
+            && self.operation.as_ref().is_none_or(|op| &r.operation == op)
+    }
+}
+
+/// The audit log file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    /// An audit log at exactly `path` (normally [`crate::DataDir::audit_log`]).
+    pub fn at(path: impl Into<PathBuf>) -> AuditLog {
+        AuditLog { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one record as one line: creates the file (0600, and its directory 0700) if
+    /// needed, takes an exclusive lock, writes the whole line in one `write_all`, syncs, unlocks.
+    /// A failed write is rolled back, so the log never ends in half a record because of us.
+    pub fn append(&self, record: &AuditRecord) -> Result<(), StoreError> {
+        let mut line = serde_json::to_vec(record).map_err(|e| StoreError::Encode {
+            what: "audit record",
+            message: e.to_string(),
+        })?;
+        line.push(b'\n');
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir_all(dir)?;
+        }
+        let io_err = |action, e| StoreError::io(action, &self.path, e);
+        let mut file = private_open_options()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&self.path)
+            .map_err(|e| io_err("open the audit log", e))?;
+        file.lock().map_err(|e| io_err("lock the audit log", e))?;
+        let result =
+            append_locked(&mut file, line).map_err(|e| io_err("append to the audit log", e));
+        // Closing the file releases the lock too; unlocking first just makes it prompt.
+        let _ = file.unlock();
+        result
+    }
+
+    /// Reads the records that match `filter`, oldest first. A missing log reads as empty. An
+    /// unterminated last line that does not parse (a write cut short by a crash) is skipped; any
+    /// other line that does not parse is [`StoreError::AuditCorrupt`] with its line number.
+    pub fn read(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError> {
+        let file = match File::open(&self.path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(StoreError::io("open the audit log", &self.path, e)),
+        };
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        let mut kept: VecDeque<AuditRecord> = VecDeque::new();
+        let mut reader = BufReader::new(file);
+        let mut buf = Vec::new();
+        let mut line_no = 0usize;
+        loop {
+            buf.clear();
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| StoreError::io("read the audit log", &self.path, e))?;
+            if n == 0 {
+                break;
+            }
+            line_no += 1;
+            let terminated = buf.last() == Some(&b'\n');
+            let line = buf.trim_ascii();
+            if line.is_empty() {
+                continue;
+            }
+            let record = match serde_json::from_slice::<AuditRecord>(line) {
+                Ok(record) => record,
+                Err(_) if !terminated => break,
+                Err(e) => {
+                    return Err(StoreError::AuditCorrupt {
+                        path: self.path.clone(),
+                        line: line_no,
+                        message: e.to_string(),
+                        incomplete: e.classify() == serde_json::error::Category::Eof,
+                    });
+                }
+            };
+            if limit > 0 && filter.matches(&record) {
+                if kept.len() == limit {
+                    kept.pop_front();
+                }
+                kept.push_back(record);
+            }
+        }
+        Ok(kept.into())
+    }
+}
+
+/// With the lock held: if a crashed writer left an unterminated line, end it first so our record
+/// stands on its own line; write; on failure cut the file back to where it was.
+fn append_locked(file: &mut File, line: Vec<u8>) -> io::Result<()> {
+    let len = file.metadata()?.len();
+    let mut bytes = line;
+    if len > 0 {
+        file.seek(SeekFrom::Start(len - 1))?;
+        let mut last = [0u8; 1];
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            bytes.insert(0, b'\n');
+        }
+    }
+    if let Err(e) = file.write_all(&bytes).and_then(|()| file.flush()) {
+        let _ = file.set_len(len);
+        return Err(e);
+    }
+    file.sync_data()
+}
+
+/// `user@host` of this process: the user from `USER` or `LOGNAME`, the host from `/etc/hostname`
+/// or `HOSTNAME`; `unknown` for what cannot be found.
+pub fn actor() -> String {
+    let user = ["USER", "LOGNAME"]
+        .into_iter()
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()));
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            std::env::var("HOSTNAME")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        });
+    actor_from(user.as_deref(), host.as_deref())
+}
+
+/// `user@host` from values the caller found (an injectable form of [`actor`]).
+pub fn actor_from(user: Option<&str>, host: Option<&str>) -> String {
+    let clean = |v: Option<&str>| {
+        v.map(str::trim)
+            .filter(|v| !v.is_empty())
+            .unwrap_or("unknown")
+            .to_owned()
+    };
+    format!("{}@{}", clean(user), clean(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actor_from_fills_in_unknown() {
+        assert_eq!(actor_from(Some("alice"), Some("laptop\n")), "alice@laptop");
+        assert_eq!(actor_from(None, Some("laptop")), "unknown@laptop");
+        assert_eq!(actor_from(Some(" "), None), "unknown@unknown");
+    }
+
+    #[test]
+    fn actor_has_user_and_host() {
+        let a = actor();
+        let (user, host) = a.split_once('@').unwrap();
+        assert!(!user.is_empty() && !host.is_empty());
+    }
+}

@@ -1,0 +1,106 @@
+//! Fingerprints of live tenants, so a saved plan can tell whether a tenant changed since.
+
+use serde_json::Value;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// A stable hash (FNV-1a 64, 16 hex digits) of the tenant's canonical JSON: object keys sorted at
+/// every level, no whitespace. The same tenant gives the same string on every run and machine.
+#[must_use]
+pub fn fingerprint(t: &descope_api::Tenant) -> String {
+    let value = serde_json::to_value(t).unwrap_or(Value::Null);
+    let mut canonical = String::new();
+    write_canonical(&value, &mut canonical);
+    let hash = canonical.bytes().fold(FNV_OFFSET, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+    });
+    format!("{hash:016x}")
+}
+
+fn write_canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use descope_api::Tenant;
+
+    fn tenant() -> Tenant {
+        let mut t = Tenant {
+            id: "acme".into(),
+            name: "ACME".into(),
+            ..Tenant::default()
+        };
+        t.custom_attributes
+            .insert("plan".into(), serde_json::json!("pro"));
+        t
+    }
+
+    #[test]
+    fn is_stable_and_known() {
+        let a = fingerprint(&tenant());
+        assert_eq!(a, fingerprint(&tenant()));
+        assert_eq!(a.len(), 16);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn ignores_key_order_of_nested_objects() {
+        let mut a = tenant();
+        a.extra
+            .insert("x".into(), serde_json::json!({"b": 1, "a": 2}));
+        let mut b = tenant();
+        b.extra
+            .insert("x".into(), serde_json::json!({"a": 2, "b": 1}));
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn changes_when_the_tenant_changes() {
+        let mut b = tenant();
+        b.disabled = true;
+        assert_ne!(fingerprint(&tenant()), fingerprint(&b));
+        let mut c = tenant();
+        c.name = "ACME2".into();
+        assert_ne!(fingerprint(&tenant()), fingerprint(&c));
+    }
+
+    #[test]
+    fn fnv_matches_reference_vectors() {
+        let h = |s: &str| {
+            s.bytes().fold(FNV_OFFSET, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
+            })
+        };
+        assert_eq!(h(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(h("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}
