@@ -130,6 +130,10 @@ def journal_paths() -> list[tuple[str, str]]:
     return [(r["method"], r["path"]) for r in admin("GET", "/__emulator/journal")["requests"]]
 
 
+def last_journal(path: str) -> dict:
+    return [r for r in admin("GET", "/__emulator/journal")["requests"] if r["path"] == path][-1]
+
+
 def ids_of(tenants: list[dict]) -> list[str]:
     return sorted(t["id"] for t in tenants)
 
@@ -516,6 +520,7 @@ def _():
 @check("tenant.delete: default (cascade=False), then load raises E112202")
 def _():
     tenant.delete("acme-eu")
+    expect_eq(last_journal(MgmtV1.tenant_delete_path).get("cascade"), False, "journaled cascade")
     expect_error(lambda: tenant.load("acme-eu"), 404, "E112202")
     expect_eq(tenant.load("acme").get("successors") or [], [], "parent successors after child delete")
 
@@ -524,9 +529,8 @@ def _():
 def _():
     tenant.delete("acme", cascade=True)
     expect_error(lambda: tenant.load("acme"), 404, "E112202")
-    journal = admin("GET", "/__emulator/journal")["requests"]
-    last = [r for r in journal if r["path"] == MgmtV1.tenant_delete_path][-1]
-    expect_eq(last["status"], 200, "journaled status")
+    last = last_journal(MgmtV1.tenant_delete_path)
+    expect_eq((last["status"], last["target"], last.get("cascade")), (200, "acme", True), "journaled (status, target, cascade)")
 
 
 @check("tenant.delete: unknown tenant raises AuthException 404 E112202")

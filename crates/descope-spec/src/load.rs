@@ -174,7 +174,7 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
     };
     let (message, help) = match err.without_snippet() {
         E::SerdeUnknownField { field, expected, .. } => {
-            let in_tenants = expected.iter().any(|k| *k == "name");
+            let in_tenants = expected.contains(&"name");
             let keys: &[&str] = if in_tenants { TENANT_KEYS } else { FILE_KEYS };
             let help = match nearest(field, keys) {
                 Some(k) => format!("did you mean `{k}`?"),
@@ -448,7 +448,7 @@ impl<'a> Validator<'a> {
             HashMap::with_capacity(raw_tenants.len());
         for entry in raw_tenants {
             let at = loc(entry.referenced);
-            if let Some(t) = self.tenant(entry.value, at, &mut ids, &mut names) {
+            if let Some(t) = self.tenant(*entry.value, at, &mut ids, &mut names) {
                 tenants.push(t);
             }
         }

@@ -17,7 +17,7 @@ pub(crate) struct RawFile {
     /// `tenant sync --prune` is given.
     #[serde(default)]
     #[schemars(with = "Vec<RawTenant>")]
-    pub tenants: Option<Vec<Spanned<RawTenant>>>,
+    pub tenants: Option<Vec<Spanned<Box<RawTenant>>>>,
     /// Ids or glob patterns (`*`, `?`, `[a-z]`) of live tenants that `--prune` never deletes,
     /// even though this file does not list them.
     #[serde(default)]

@@ -245,7 +245,7 @@ fn substitution_is_not_applied_to_ids_or_the_raw_text() {
 
 #[test]
 fn substitution_covers_every_string_field() {
-    let vars = |v: &str| Some(format!("{}", v.to_ascii_lowercase()));
+    let vars = |v: &str| Some(v.to_ascii_lowercase());
     let text = "tenants:\n  - id: p\n    name: P\n  - id: a\n    name: ${N}\n    domains: [\"${D}.com\"]\n    customAttributes: {k: \"${V}\", l: [\"${W}\"], n: 5}\n    parent: ${P}\n    defaultRoles:\n      - ${R}\n";
     let spec = parse(Path::new("t.yaml"), text, &vars).unwrap();
     let a = &spec.tenants[1];

@@ -75,9 +75,19 @@ impl TestEnv {
         Self::with_faults(bin, descope_emulator::Faults::default(), 0)
     }
 
+    /// An emulator seeded with realistic flows and a theme.
+    #[must_use]
+    pub fn with_flows(bin: &Path) -> Self {
+        Self::build(bin, descope_emulator::Faults::default(), 0, true)
+    }
+
     /// An emulator with these faults, seeded.
     #[must_use]
     pub fn with_faults(bin: &Path, faults: descope_emulator::Faults, seed: u64) -> Self {
+        Self::build(bin, faults, seed, false)
+    }
+
+    fn build(bin: &Path, faults: descope_emulator::Faults, seed: u64, seed_flows: bool) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -88,6 +98,7 @@ impl TestEnv {
             management_key: MANAGEMENT_KEY.to_owned(),
             faults,
             seed,
+            seed_flows,
             ..descope_emulator::Config::default()
         };
         let emulator = runtime.block_on(async {

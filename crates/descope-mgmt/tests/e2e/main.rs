@@ -1,7 +1,9 @@
 //! End-to-end tests: the real binary against the real emulator over loopback HTTP.
 
+mod flows;
 mod foundation;
 mod safety;
+mod sync;
 
 use descope_testkit::TestEnv;
 
