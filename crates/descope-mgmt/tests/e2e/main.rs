@@ -3,6 +3,7 @@
 mod flows;
 mod foundation;
 mod safety;
+mod reliability;
 mod sync;
 
 use descope_testkit::TestEnv;
