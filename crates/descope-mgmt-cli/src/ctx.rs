@@ -221,10 +221,8 @@ impl Ctx {
                 KeySource::EnvVar("DESCOPE_MANAGEMENT_KEY".into()),
             )
         });
-        if !prof_wins {
-            if let Some(k) = from_env {
-                return Ok(k);
-            }
+        if !prof_wins && let Some(k) = from_env {
+            return Ok(k);
         }
         if let Some(p) = prof {
             if let Some(var) = &p.management_key_env {

@@ -145,7 +145,8 @@ fn change_from_json(v: &Value) -> Result<Change, String> {
                 .collect()
         })
         .unwrap_or_default();
-    if !matches!(action, Action::Delete) && request.is_none() {
+    let roles_only = matches!(action, Action::Update) && default_roles.is_some();
+    if !matches!(action, Action::Delete) && request.is_none() && !roles_only {
         return Err(format!("change `{id}` has no request"));
     }
     Ok(Change {
@@ -426,6 +427,9 @@ fn plan_error(e: &descope_sync::PlanError, config: Option<&Path>) -> CliError {
     err.hint("nothing was changed")
 }
 
+/// A tenant read for its backup: id, object, and settings (for deletes).
+type Fetched = (String, Value, Option<Value>);
+
 /// Outcome of one change.
 enum Outcome {
     Done,
@@ -458,7 +462,7 @@ async fn apply(
         .collect();
     if !to_back_up.is_empty() {
         let bar = ctx.out.progress(to_back_up.len() as u64, "backing up");
-        let fetched: Vec<Result<(String, Value, Option<Value>), CliError>> =
+        let fetched: Vec<Result<Fetched, CliError>> =
             futures::stream::iter(to_back_up.iter().map(|c| {
                 let live = by_id.get(c.id.as_str()).copied().cloned();
                 let is_delete = matches!(c.action, Action::Delete);
@@ -686,8 +690,12 @@ async fn apply_one(
                 .map(|_| ())
         }
         Action::Update => {
+            // An update of only the default roles has no tenant request.
             let Some(req) = &c.request else {
-                return Ok(Outcome::Failed("no request in the plan".into()));
+                if c.default_roles.is_none() {
+                    return Ok(Outcome::Failed("no request in the plan".into()));
+                }
+                return set_roles(writer, client, c, backup).await;
             };
             writer
                 .audited(
@@ -715,8 +723,18 @@ async fn apply_one(
     if let Err(e) = r {
         return Ok(Outcome::Failed(e.to_string()));
     }
-    if let Some(roles) = &c.default_roles {
-        if let Err(e) = writer
+    set_roles(writer, client, c, backup).await
+}
+
+/// Sets a change's default roles, if it has any to set.
+async fn set_roles(
+    writer: &Writer<'_>,
+    client: &Client,
+    c: &Change,
+    backup: Option<&Path>,
+) -> Result<Outcome, CliError> {
+    if let Some(roles) = &c.default_roles
+        && let Err(e) = writer
             .audited(
                 "default-roles",
                 TargetType::Tenant,
@@ -725,9 +743,8 @@ async fn apply_one(
                 client.set_default_roles(&c.id, roles),
             )
             .await?
-        {
-            return Ok(Outcome::Failed(format!("default roles: {e}")));
-        }
+    {
+        return Ok(Outcome::Failed(format!("default roles: {e}")));
     }
     Ok(Outcome::Done)
 }

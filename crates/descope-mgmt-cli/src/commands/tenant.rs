@@ -582,8 +582,11 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         ),
     };
     let all: Vec<FieldDiff> = fields.iter().chain(settings.iter()).cloned().collect();
-    if let Some(l) = &live {
-        if !wanted.parent.is_empty() && l.parent != wanted.parent {
+    if let Some(l) = &live
+        && !wanted.parent.is_empty()
+        && l.parent != wanted.parent
+    {
+        {
             ctx.out.warn(&format!(
                 "tenant {id} has parent `{}` but the backup says `{}`; a parent is set at creation only, so it stays",
                 l.parent, wanted.parent

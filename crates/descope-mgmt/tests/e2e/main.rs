@@ -2,8 +2,8 @@
 
 mod flows;
 mod foundation;
-mod safety;
 mod reliability;
+mod safety;
 mod sync;
 
 use descope_testkit::TestEnv;

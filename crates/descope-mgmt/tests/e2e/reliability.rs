@@ -8,7 +8,10 @@ use crate::bin;
 use descope_testkit::TestEnv;
 
 fn slow_env() -> TestEnv {
-    let faults = descope_emulator::Faults { latency_ms: 40, ..Default::default() };
+    let faults = descope_emulator::Faults {
+        latency_ms: 40,
+        ..Default::default()
+    };
     TestEnv::with_faults(bin(), faults, 0)
 }
 
@@ -32,26 +35,52 @@ fn wait_for_writes(env: &TestEnv, n: usize) {
 }
 
 fn signal(pid: u32, sig: &str) {
-    let ok = std::process::Command::new("kill").args([sig, &pid.to_string()]).status().unwrap().success();
+    let ok = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
     assert!(ok, "kill {sig} {pid}");
 }
 
 fn ok_audit_records(env: &TestEnv) -> usize {
     let audit = env.run(&["audit", "list", "-o", "json"]).json();
-    audit.as_array().unwrap().iter().filter(|r| r["result"] == "ok").count()
+    audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["result"] == "ok")
+        .count()
 }
 
 fn interrupt_with(sig: &str) {
     let env = slow_env();
     let file = big_file(&env, 300);
-    let child = env.command(&["tenant", "sync", "-c", &file, "--apply", "--concurrency", "4"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let child = env
+        .command(&[
+            "tenant",
+            "sync",
+            "-c",
+            &file,
+            "--apply",
+            "--concurrency",
+            "4",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     wait_for_writes(&env, 10);
     signal(child.id(), sig);
     let out = child.wait_with_output().unwrap();
     let run: descope_testkit::Run = out.into();
     run.expect(130);
     assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
-    assert!(run.stderr.contains("re-run"), "says how to resume: {}", run.stderr);
+    assert!(
+        run.stderr.contains("re-run"),
+        "says how to resume: {}",
+        run.stderr
+    );
     let created = env.state()["tenants"].as_array().unwrap().len();
     assert!(created > 0 && created < 300, "stopped part-way: {created}");
     // Every write that reached the service is in the audit log: in-flight writes finished and
@@ -61,8 +90,17 @@ fn interrupt_with(sig: &str) {
     assert_eq!(created, ok_writes);
     // A re-run converges.
     env.set_faults(&json!({"latencyMs": 0}));
-    env.run(&["tenant", "sync", "-c", &file, "--apply"]).expect(0);
-    env.run(&["tenant", "sync", "-c", &file, "--dry-run", "--detailed-exitcode"]).expect(0);
+    env.run(&["tenant", "sync", "-c", &file, "--apply"])
+        .expect(0);
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--dry-run",
+        "--detailed-exitcode",
+    ])
+    .expect(0);
 }
 
 #[test]
@@ -80,10 +118,18 @@ fn sigkill_mid_apply_leaves_no_partial_files_and_next_run_works() {
     let env = slow_env();
     // Updates, so backups are being written too.
     let file = big_file(&env, 120);
-    env.run(&["tenant", "sync", "-c", &file, "--apply"]).expect(0);
-    let renamed = std::fs::read_to_string(&file).unwrap().replace("name: Tenant", "name: Renamed");
+    env.run(&["tenant", "sync", "-c", &file, "--apply"])
+        .expect(0);
+    let renamed = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("name: Tenant", "name: Renamed");
     std::fs::write(&file, renamed).unwrap();
-    let mut child = env.command(&["tenant", "sync", "-c", &file, "--apply"]).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let mut child = env
+        .command(&["tenant", "sync", "-c", &file, "--apply"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     wait_for_writes(&env, 130);
     signal(child.id(), "-KILL");
     let _ = child.wait();
@@ -92,26 +138,49 @@ fn sigkill_mid_apply_leaves_no_partial_files_and_next_run_works() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         assert!(!name.starts_with('.'), "temp file left: {}", path.display());
         if name.ends_with(".json") && path.to_string_lossy().contains("backups") {
-            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_else(|e| panic!("partial backup {}: {e}", path.display()));
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("partial backup {}: {e}", path.display()));
         }
     }
     env.run(&["audit", "list"]).expect(0);
     // The lock died with the process; the next run works and converges.
     env.set_faults(&json!({"latencyMs": 0}));
-    env.run(&["tenant", "sync", "-c", &file, "--apply"]).expect(0);
-    env.run(&["tenant", "sync", "-c", &file, "--dry-run", "--detailed-exitcode"]).expect(0);
+    env.run(&["tenant", "sync", "-c", &file, "--apply"])
+        .expect(0);
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--dry-run",
+        "--detailed-exitcode",
+    ])
+    .expect(0);
 }
 
 #[test]
 fn a_second_apply_is_refused_while_one_runs() {
     let env = slow_env();
     let file = big_file(&env, 200);
-    let mut first = env.command(&["tenant", "sync", "-c", &file, "--apply"]).stdout(std::process::Stdio::null()).spawn().unwrap();
+    let mut first = env
+        .command(&["tenant", "sync", "-c", &file, "--apply"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
     wait_for_writes(&env, 5);
     let second = env.run(&["tenant", "update", "t0000", "--name", "Other"]);
     second.expect(1);
-    assert!(second.stderr.contains("pid"), "names the holder: {}", second.stderr);
-    assert!(second.stderr.contains("tenant sync"), "names its command: {}", second.stderr);
+    assert!(
+        second.stderr.contains("pid"),
+        "names the holder: {}",
+        second.stderr
+    );
+    assert!(
+        second.stderr.contains("tenant sync"),
+        "names its command: {}",
+        second.stderr
+    );
     assert!(first.wait().unwrap().success());
-    env.run(&["tenant", "update", "t0000", "--name", "Other"]).expect(0);
+    env.run(&["tenant", "update", "t0000", "--name", "Other"])
+        .expect(0);
 }

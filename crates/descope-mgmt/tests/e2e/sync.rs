@@ -442,3 +442,46 @@ fn schema_is_json_and_committed_copy_is_fresh() {
         "schema/tenants.schema.json is stale: run `descope-mgmt config schema > schema/tenants.schema.json`"
     );
 }
+
+#[test]
+fn default_roles_and_parents_sync() {
+    let env = env();
+    let file = write(
+        &env,
+        "t.yaml",
+        "tenants:\n  - id: child\n    name: Child\n    parent: holding\n    defaultRoles: [viewer]\n  - id: holding\n    name: Holding\n",
+    );
+    env.run(&["tenant", "sync", "-c", &file, "--apply"])
+        .expect(0);
+    let child = env.run(&["tenant", "get", "child", "-o", "json"]).json();
+    assert_eq!(child["tenant"]["parent"], "holding");
+    assert_eq!(child["tenant"]["defaultRoles"], json!(["viewer"]));
+    // Only the roles change: a roles-only update.
+    let file = write(
+        &env,
+        "t.yaml",
+        &std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("[viewer]", "[viewer, editor]"),
+    );
+    env.run(&["tenant", "sync", "-c", &file, "--apply"])
+        .expect(0);
+    let child = env.run(&["tenant", "get", "child", "-o", "json"]).json();
+    assert_eq!(child["tenant"]["defaultRoles"], json!(["viewer", "editor"]));
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--dry-run",
+        "--detailed-exitcode",
+    ])
+    .expect(0);
+    // Pruning both deletes the child first.
+    let empty = write(&env, "empty.yaml", "tenants: []\n");
+    env.run(&[
+        "tenant", "sync", "-c", &empty, "--apply", "--prune", "--yes",
+    ])
+    .expect(0);
+    assert!(live_ids(&env).is_empty());
+}
