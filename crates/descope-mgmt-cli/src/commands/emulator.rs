@@ -79,9 +79,8 @@ async fn serve(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
     // The URL is the one line on stdout, so scripts can read it.
     ctx.out.data_text(&format!("http://{addr}\n"));
     ctx.out.status("Ctrl-C stops it.");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+    // Ctrl-C or SIGTERM stops it gracefully, flushing --state.
+    let shutdown = crate::commands::sync::wait_for_signal();
     descope_emulator::serve(listener, config, shutdown)
         .await
         .map_err(|e| CliError::new(format!("emulator stopped: {e}")))?;

@@ -643,7 +643,8 @@ async fn apply(
     report(ctx, &results, &backups, interrupted.load(Ordering::SeqCst))
 }
 
-async fn wait_for_signal() {
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
+pub async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -315,3 +315,73 @@ fn profile_with_key_env_and_refused_key_in_file() {
     assert!(refused.stderr.contains("refuses"), "{}", refused.stderr);
     assert!(!refused.stderr.contains("K2SECRETinfile"));
 }
+
+#[test]
+fn emulator_serve_command_end_to_end() {
+    use std::io::BufRead;
+    let env = env();
+    let state = env.home().join("emu-state.json");
+    let mut child = env
+        .command(&[
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--project-id",
+            "P2test",
+            "--management-key",
+            "K-secret",
+            "--state",
+            state.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "prints its URL first: {url}"
+    );
+    let vars = [
+        ("DESCOPE_PROJECT_ID", "P2test"),
+        ("DESCOPE_MANAGEMENT_KEY", "K-secret"),
+        ("DESCOPE_BASE_URL", url.as_str()),
+    ];
+    env.run_env(
+        &[
+            "tenant",
+            "create",
+            "--name",
+            "ACME Corp",
+            "--id",
+            "acme",
+            "--domain",
+            "acme.com",
+        ],
+        &vars,
+    )
+    .expect(0);
+    let list = env.run_env(&["tenant", "list", "-o", "json"], &vars);
+    list.expect(0);
+    assert_eq!(list.json()[0]["id"], "acme");
+    let wrong = env.run_env(
+        &["tenant", "list"],
+        &[vars[0], ("DESCOPE_MANAGEMENT_KEY", "K-wrong"), vars[2]],
+    );
+    wrong.expect(1);
+    assert!(wrong.stderr.contains("doctor"), "{}", wrong.stderr);
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM stops it cleanly: {status:?}");
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("ACME Corp"), "state flushed on shutdown");
+}

@@ -485,3 +485,21 @@ fn default_roles_and_parents_sync() {
     .expect(0);
     assert!(live_ids(&env).is_empty());
 }
+
+#[test]
+fn the_example_file_validates_and_applies() {
+    let env = env();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/tenants.yaml");
+    env.run(&["config", "validate", example]).expect(0);
+    env.run(&["tenant", "sync", "-c", example, "--apply"])
+        .expect(0);
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        example,
+        "--dry-run",
+        "--detailed-exitcode",
+    ])
+    .expect(0);
+}
