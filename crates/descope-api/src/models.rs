@@ -96,6 +96,10 @@ pub struct TenantRequest {
     pub role_inheritance: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub federated_app_ids: Vec<String>,
+    /// Carried over on update so a full-replace update does not reset it (as the Terraform
+    /// provider does); normally derived by the service from the SSO configuration.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub auth_type: String,
 }
 
 impl TenantRequest {
@@ -113,6 +117,7 @@ impl TenantRequest {
             parent: t.parent.clone(),
             role_inheritance: t.role_inheritance.clone(),
             federated_app_ids: t.federated_app_ids.clone(),
+            auth_type: t.auth_type.clone(),
         }
     }
 }

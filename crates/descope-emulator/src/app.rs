@@ -133,6 +133,18 @@ pub(crate) fn service_router(app: Arc<App>) -> Router {
     Router::new()
         .route("/v1/mgmt/tenant/create", post(tenants::create))
         .route("/v1/mgmt/tenant/update", post(tenants::update))
+        .route(
+            "/v1/mgmt/tenant/patch",
+            axum::routing::patch(tenants::patch),
+        )
+        .route(
+            "/v2/mgmt/tenant/adminlinks/sso/generate",
+            post(tenants::admin_link_generate),
+        )
+        .route(
+            "/v1/mgmt/tenant/adminlinks/sso/revoke",
+            post(tenants::admin_link_revoke),
+        )
         .route("/v1/mgmt/tenant/delete", post(tenants::delete))
         .route("/v1/mgmt/tenant", get(tenants::load))
         .route("/v1/mgmt/tenant/all", get(tenants::load_all))

@@ -218,6 +218,89 @@ pub(crate) async fn update(State(app): State<Arc<App>>, body: Bytes) -> ApiResul
     ok_empty()
 }
 
+/// `PATCH /v1/mgmt/tenant/patch` (Python SDK `patch_tenant`): only the fields present and not
+/// null change; everything else is kept.
+pub(crate) async fn patch(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let b: TenantBody = parse_body(&body)?;
+    let id = non_empty(b.id.clone()).ok_or_else(|| ApiError::missing("id"))?;
+    {
+        let mut store = app.write_store();
+        let Some(current) = store.get(&id) else {
+            return Err(ApiError::tenant_not_found(&id));
+        };
+        let mut t = current.clone();
+        if let Some(name) = non_empty(b.name) {
+            if store.name_taken(&name, Some(&id)) {
+                return Err(duplicate_name(&name));
+            }
+            t.name = name;
+        }
+        if let Some(v) = b.self_provisioning_domains {
+            t.self_provisioning_domains = v;
+        }
+        if b.custom_attributes.is_some() {
+            t.custom_attributes = check_custom_attributes(b.custom_attributes)?;
+        }
+        if let Some(v) = b.enforce_sso {
+            t.enforce_sso = v;
+        }
+        if let Some(v) = b.enforce_sso_exclusions {
+            t.enforce_sso_exclusions = v;
+        }
+        if let Some(v) = b.disabled {
+            t.disabled = v;
+        }
+        if b.role_inheritance.is_some() {
+            t.role_inheritance = check_role_inheritance(b.role_inheritance)?;
+        }
+        if let Some(v) = b.federated_app_ids {
+            t.federated_app_ids = v;
+        }
+        if let Some(v) = b.default_roles {
+            t.default_roles = v;
+        }
+        store.replace(t);
+    }
+    app.persist.mark_changed();
+    ok_empty()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub(crate) struct AdminLinkBody {
+    #[serde(deserialize_with = "lenient")]
+    tenant_id: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    expire_time: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    sso_id: Option<String>,
+}
+
+/// `POST /v2/mgmt/tenant/adminlinks/sso/generate`: a link to the SSO setup suite.
+pub(crate) async fn admin_link_generate(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let b: AdminLinkBody = parse_body(&body)?;
+    let id = non_empty(b.tenant_id).ok_or_else(|| ApiError::missing("tenantId"))?;
+    if app.write_store().get(&id).is_none() {
+        return Err(ApiError::tenant_not_found(&id));
+    }
+    let expires = now_secs() + b.expire_time.filter(|e| *e > 0).unwrap_or(60 * 60 * 24 * 7);
+    let sso = b.sso_id.map(|s| format!("&ssoId={s}")).unwrap_or_default();
+    ok_json(&json!({
+        "adminSSOConfigurationLink":
+            format!("https://emulator.invalid/sso-setup?tenant={id}&expires={expires}{sso}")
+    }))
+}
+
+/// `POST /v1/mgmt/tenant/adminlinks/sso/revoke`.
+pub(crate) async fn admin_link_revoke(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
+    let b: AdminLinkBody = parse_body(&body)?;
+    let id = non_empty(b.tenant_id).ok_or_else(|| ApiError::missing("tenantId"))?;
+    if app.write_store().get(&id).is_none() {
+        return Err(ApiError::tenant_not_found(&id));
+    }
+    ok_empty()
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct DeleteBody {
