@@ -1,5 +1,9 @@
 //! The one path every write takes: the project lock, a backup of what is about to be replaced,
 //! then the request, then its audit record — so no write happens without its backup and record.
+//!
+//! Audit records are appended by one committer thread that writes whatever records are waiting
+//! under one lock and one disk sync (group commit); each write still waits until its own record
+//! is on disk before it counts as done.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -21,8 +25,74 @@ pub struct Writer<'a> {
     pub project_id: String,
     profile: Option<String>,
     backups: BackupStore,
-    audit: AuditLog,
+    audit: AuditCommitter,
     _lock: ProjectLock,
+}
+
+type AuditJob = (
+    AuditRecord,
+    tokio::sync::oneshot::Sender<Result<(), String>>,
+);
+
+/// The audit committer thread and the way to reach it.
+struct AuditCommitter {
+    tx: Option<std::sync::mpsc::Sender<AuditJob>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl AuditCommitter {
+    fn start(log: AuditLog) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<AuditJob>();
+        let thread = std::thread::spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                while let Ok(more) = rx.try_recv() {
+                    batch.push(more);
+                }
+                let (records, acks): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                let result = log.append_all(&records).map_err(|e| e.to_string());
+                for ack in acks {
+                    let _ = ack.send(result.clone());
+                }
+            }
+        });
+        Self {
+            tx: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    async fn append(&self, record: AuditRecord) -> Result<(), String> {
+        let (ack, done) = tokio::sync::oneshot::channel();
+        let tx = self.tx.as_ref().ok_or("the audit log is closed")?;
+        tx.send((record, ack))
+            .map_err(|_| "the audit committer stopped".to_owned())?;
+        done.await
+            .map_err(|_| "the audit committer stopped".to_owned())?
+    }
+}
+
+impl Drop for AuditCommitter {
+    fn drop(&mut self) {
+        drop(self.tx.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// One backup to take before a batch of writes.
+pub struct BackupItem {
+    /// Operation recorded in the backup.
+    pub operation: &'static str,
+    /// What kind of object.
+    pub target_type: TargetType,
+    /// Its id.
+    pub target_id: String,
+    /// The object as the service returned it.
+    pub object: Value,
+    /// A tenant's settings.
+    pub settings: Option<Value>,
 }
 
 impl<'a> Writer<'a> {
@@ -44,7 +114,7 @@ impl<'a> Writer<'a> {
             project_id: settings.project_id.clone(),
             profile: settings.profile.clone(),
             backups: data.backups(&settings.project_id),
-            audit: data.audit_log(),
+            audit: AuditCommitter::start(data.audit_log()),
             _lock: lock,
         })
     }
@@ -73,6 +143,60 @@ impl<'a> Writer<'a> {
                 CliError::new(format!("cannot write the backup of {target_type} `{target_id}`; nothing was changed\n{e}"))
                     .hint("check that the data dir is writable and has free space (DESCOPE_MGMT_HOME)")
             })
+    }
+
+    /// Writes many backups, `parallel` at a time (each is fsynced; in parallel the disk flushes
+    /// overlap). Returns the path of each by target id. Any failure is an error: the caller then
+    /// writes nothing.
+    pub async fn backup_many(
+        &self,
+        items: Vec<BackupItem>,
+        parallel: usize,
+    ) -> Result<std::collections::BTreeMap<String, PathBuf>, CliError> {
+        use futures::StreamExt;
+        let jobs = items.into_iter().map(|item| {
+            let store = self.backups.clone();
+            let reason = self.ctx.command_line.clone();
+            async move {
+                let id = item.target_id.clone();
+                let written = tokio::task::spawn_blocking(move || {
+                    store.write(&NewBackup {
+                        operation: item.operation,
+                        target_type: item.target_type,
+                        target_id: &item.target_id,
+                        tool_version: env!("CARGO_PKG_VERSION"),
+                        reason: Some(&reason),
+                        object: &item.object,
+                        settings: item.settings.as_ref(),
+                        timestamp: jiff::Timestamp::now(),
+                    })
+                })
+                .await;
+                (id, written)
+            }
+        });
+        let results: Vec<_> = futures::stream::iter(jobs)
+            .buffer_unordered(parallel.max(1))
+            .collect()
+            .await;
+        let mut out = std::collections::BTreeMap::new();
+        for (id, r) in results {
+            match r {
+                Ok(Ok(path)) => {
+                    out.insert(id, path);
+                }
+                Ok(Err(e)) => {
+                    return Err(CliError::new(format!("cannot write the backup of `{id}`; nothing was changed\n{e}"))
+                        .hint("check that the data dir is writable and has free space (DESCOPE_MGMT_HOME)"));
+                }
+                Err(e) => {
+                    return Err(CliError::new(format!(
+                        "backup task failed: {e}; nothing was changed"
+                    )));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Runs one write request and appends its audit record (ok, or the error code) before
@@ -109,7 +233,7 @@ impl<'a> Writer<'a> {
             duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         };
-        self.audit.append(&record).map_err(|e| {
+        self.audit.append(record).await.map_err(|e| {
             CliError::new(format!("the {operation} of {target_type} `{target_id}` was sent, but its audit record could not be written: {e}"))
                 .hint("check that the data dir is writable and has free space")
         })?;

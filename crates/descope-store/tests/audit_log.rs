@@ -274,3 +274,15 @@ fn an_unwritable_log_location_is_an_error() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Io { .. }), "{err:?}");
 }
+
+#[test]
+fn a_batch_is_appended_as_one_line_per_record() {
+    let (_tmp, data, mut records) = filled();
+    let log = data.audit_log();
+    let batch = sample();
+    log.append_all(&batch).unwrap();
+    log.append_all(&[]).unwrap();
+    records.extend(batch);
+    assert_eq!(log.read(&AuditFilter::default()).unwrap(), records);
+    assert_eq!(fs::read_to_string(log.path()).unwrap().lines().count(), records.len());
+}

@@ -491,17 +491,23 @@ async fn apply(
             .collect()
             .await;
         bar.finish_and_clear();
+        let mut items = Vec::with_capacity(fetched.len());
         for f in fetched {
             let (id, obj, settings) =
                 f.map_err(|e| CliError::new(format!("{}; nothing was changed", e.message)))?;
-            let op = if settings.is_some() {
-                "sync-delete"
-            } else {
-                "sync-update"
-            };
-            let path = writer.backup(op, TargetType::Tenant, &id, &obj, settings.as_ref())?;
-            backups.insert(id, path);
+            items.push(crate::write::BackupItem {
+                operation: if settings.is_some() {
+                    "sync-delete"
+                } else {
+                    "sync-update"
+                },
+                target_type: TargetType::Tenant,
+                target_id: id,
+                object: obj,
+                settings,
+            });
         }
+        backups = writer.backup_many(items, 16).await?;
         ctx.out.status(&format!(
             "Backed up {} tenant(s) before changing them.",
             backups.len()
