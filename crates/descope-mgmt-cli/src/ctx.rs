@@ -2,6 +2,8 @@
 //! resolved lazily so `--help`, `completions` and offline commands never read credentials.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use descope_api::{ApiError, Client, ClientConfig, RetryPolicy};
@@ -72,6 +74,64 @@ pub struct Ctx {
     settings: OnceCell<Settings>,
     client: OnceCell<Client>,
     local: Mutex<Option<descope_emulator::RunningEmulator>>,
+    /// Interruption state shared with the signal watcher.
+    pub interrupt: Interrupt,
+}
+
+/// Ctrl-C / SIGTERM handling: once set, no new write starts; writes already sent finish and are
+/// audited; then the command ends with exit 130.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt {
+    stop: Arc<AtomicBool>,
+    in_flight: Arc<AtomicUsize>,
+    graceful: Arc<AtomicBool>,
+}
+
+impl Interrupt {
+    /// A signal arrived.
+    pub fn trigger(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a signal arrived.
+    #[must_use]
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Writes sent and not yet audited.
+    #[must_use]
+    pub fn writes_in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// The command handles interruption itself (it finishes its in-flight writes and reports);
+    /// the signal watcher then waits for it instead of abandoning it.
+    pub fn set_graceful(&self, on: bool) {
+        self.graceful.store(on, Ordering::SeqCst);
+    }
+
+    /// See [`Interrupt::set_graceful`].
+    #[must_use]
+    pub fn graceful(&self) -> bool {
+        self.graceful.load(Ordering::SeqCst)
+    }
+
+    /// Counts a write as in flight until the guard drops.
+    #[must_use]
+    pub fn write_guard(&self) -> WriteGuard {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        WriteGuard(self.in_flight.clone())
+    }
+}
+
+/// Marks one write in flight (see [`Interrupt::write_guard`]).
+pub struct WriteGuard(Arc<AtomicUsize>);
+
+impl Drop for WriteGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Ctx {
@@ -86,6 +146,7 @@ impl Ctx {
             settings: OnceCell::new(),
             client: OnceCell::new(),
             local: Mutex::new(None),
+            interrupt: Interrupt::default(),
         }
     }
 
@@ -104,11 +165,20 @@ impl Ctx {
     /// the environment), then the local emulator's defaults with `--local`.
     pub async fn settings(&self) -> Result<&Settings, CliError> {
         self.settings
-            .get_or_try_init(|| async { self.resolve_settings() })
+            .get_or_try_init(|| async { self.resolve_settings(true) })
             .await
     }
 
-    fn resolve_settings(&self) -> Result<Settings, CliError> {
+    /// The project id by the same precedence as [`Ctx::settings`], without reading the key: for
+    /// offline commands (backups).
+    pub fn project_id_offline(&self) -> Result<String, CliError> {
+        if let Some(s) = self.settings.get() {
+            return Ok(s.project_id.clone());
+        }
+        self.resolve_settings(false).map(|s| s.project_id)
+    }
+
+    fn resolve_settings(&self, need_key: bool) -> Result<Settings, CliError> {
         if self.global.local {
             return Ok(Settings {
                 project_id: self
@@ -196,7 +266,11 @@ impl Ctx {
             &["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"],
             prof.as_ref().and_then(|p| p.base_url.as_ref()),
         );
-        let (key, key_source) = self.resolve_key(prof.as_ref(), prof_wins)?;
+        let (key, key_source) = if need_key {
+            self.resolve_key(prof.as_ref(), prof_wins)?
+        } else {
+            (SecretString::from(String::new()), KeySource::Local)
+        };
         Ok(Settings {
             project_id,
             project_source,
@@ -249,6 +323,22 @@ impl Ctx {
                 .hint("set DESCOPE_MANAGEMENT_KEY, or a profile with management_key_env / management_key_file / management_key_command")
                 .hint("to try the tool without an account, add --local")
         })
+    }
+
+    /// Names of the environment variables that may hold the management key.
+    #[must_use]
+    pub fn key_variable_names(&self) -> Vec<String> {
+        let mut names = vec!["DESCOPE_MANAGEMENT_KEY".to_owned()];
+        if let Some(p) = profile::config_path(&self.env)
+            && let Ok(cfg) = profile::load(&p)
+        {
+            names.extend(
+                cfg.profiles
+                    .values()
+                    .filter_map(|p| p.management_key_env.clone()),
+            );
+        }
+        names
     }
 
     /// The API client, created on first use (starting the local emulator with `--local`).

@@ -45,7 +45,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
         stderr_tty: env.stderr_tty,
         stdin_tty: env.stdin_tty,
     };
-    init_logging(cli.global.verbose, &env);
+    init_logging(cli.global.verbose, &env, color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -62,7 +62,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
     let command_line = command_line_for_audit();
     let ctx = Ctx::new(env, cli.global.clone(), out, command_line);
     let result = runtime.block_on(async {
-        let r = commands::dispatch(&ctx, cli.command).await;
+        let r = run_interruptible(&ctx, cli.command).await;
         ctx.shutdown().await;
         r
     });
@@ -73,6 +73,48 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
         Err(e) => {
             ctx.out.error(&e);
             e.exit
+        }
+    }
+}
+
+/// Runs the command; on Ctrl-C or SIGTERM no new write starts, a write already sent finishes
+/// and is audited, and the command ends with exit 130. A command with no write in flight is
+/// abandoned at once; one that handles interruption itself (sync apply) is waited for.
+async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResult {
+    if matches!(command, args::Command::Emulator(_)) {
+        // `emulator serve` stops gracefully on the signal itself.
+        return commands::dispatch(ctx, command).await;
+    }
+    let dispatch = commands::dispatch(ctx, command);
+    tokio::pin!(dispatch);
+    let mut signals = 0;
+    loop {
+        tokio::select! {
+            r = &mut dispatch => {
+                return match r {
+                    Ok(_) | Err(_) if ctx.interrupt.stopped() && !ctx.interrupt.graceful() => {
+                        let mut e = error::CliError::new("interrupted").with_exit(Exit::Interrupted);
+                        if let Err(inner) = r {
+                            e.message = format!("interrupted: {}", inner.message);
+                        }
+                        Err(e.hint("writes already sent finished and are in the audit log (`descope-mgmt audit list`)"))
+                    }
+                    other => other,
+                };
+            }
+            () = commands::sync::wait_for_signal() => {
+                signals += 1;
+                ctx.interrupt.trigger();
+                let in_flight = ctx.interrupt.writes_in_flight();
+                if !ctx.interrupt.graceful() && in_flight == 0 {
+                    return Err(error::CliError::new("interrupted; no write was in flight")
+                        .with_exit(Exit::Interrupted));
+                }
+                ctx.out.warn(&format!(
+                    "interrupted: starting no new writes; waiting for {in_flight} in-flight write(s) to finish and be audited{}",
+                    if signals > 1 { " (they cannot be abandoned safely)" } else { "" }
+                ));
+            }
         }
     }
 }
@@ -96,7 +138,7 @@ fn command_line_for_audit() -> String {
         .join(" ")
 }
 
-fn init_logging(verbose: u8, env: &Env) {
+fn init_logging(verbose: u8, env: &Env, color: bool) {
     let level = match (verbose, env.var("DESCOPE_MGMT_LOG")) {
         (_, Some(filter)) => filter.to_owned(),
         (0, None) => return,
@@ -113,6 +155,7 @@ fn init_logging(verbose: u8, env: &Env) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
+        .with_ansi(color)
         .with_target(false)
         .try_init();
 }

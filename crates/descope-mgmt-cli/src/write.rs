@@ -212,6 +212,36 @@ impl<'a> Writer<'a> {
     where
         F: Future<Output = Result<T, ApiError>>,
     {
+        self.audited_as(operation, target_type, target_id, backup, request, |_| None)
+            .await
+    }
+
+    /// As [`Writer::audited`], with the audited target taken from the result when `resolve`
+    /// gives one (a create whose id the service generates).
+    pub async fn audited_as<T, F>(
+        &self,
+        operation: &str,
+        target_type: TargetType,
+        target_id: &str,
+        backup: Option<&Path>,
+        request: F,
+        resolve: impl Fn(&T) -> Option<String>,
+    ) -> Result<Result<T, ApiError>, CliError>
+    where
+        F: Future<Output = Result<T, ApiError>>,
+    {
+        if self.ctx.interrupt.stopped() {
+            return Err(CliError::new(format!(
+                "interrupted before the {operation} of {target_type} `{target_id}` was sent"
+            ))
+            .with_exit(crate::error::Exit::Interrupted)
+            .hint(
+                "writes already sent finished and are in the audit log (`descope-mgmt audit list`)",
+            ));
+        }
+        // Counted in flight from before the request is sent until its audit record is on disk, so
+        // an interruption waits for both.
+        let _guard = self.ctx.interrupt.write_guard();
         let started = Instant::now();
         let result = request.await;
         let (outcome, error) = match &result {
@@ -226,7 +256,11 @@ impl<'a> Writer<'a> {
             command: self.ctx.command_line.clone(),
             operation: operation.to_owned(),
             target_type,
-            target_id: target_id.to_owned(),
+            target_id: result
+                .as_ref()
+                .ok()
+                .and_then(&resolve)
+                .unwrap_or_else(|| target_id.to_owned()),
             result: outcome,
             error,
             backup: backup.map(Path::to_path_buf),

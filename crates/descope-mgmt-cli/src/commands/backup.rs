@@ -91,8 +91,28 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
             dry_run,
         } => {
             let older = older_than.as_deref().map(parse_duration).transpose()?;
-            let store = data.backups(&project_id(ctx)?);
-            let removed = store.prune(keep, older, jiff::Timestamp::now(), dry_run)?;
+            let project = project_id(ctx)?;
+            let store = data.backups(&project);
+            let mut removed = store.prune(keep, older, jiff::Timestamp::now(), true)?;
+            if !dry_run && !removed.is_empty() {
+                let question = format!(
+                    "Delete {} backup(s) of project {project}? They are the undo of past changes.",
+                    removed.len()
+                );
+                if !ctx.global.yes {
+                    match ctx.out.confirm(&question) {
+                        Some(true) => {}
+                        Some(false) => {
+                            return Err(CliError::new("cancelled; no backup was deleted"));
+                        }
+                        None => {
+                            return Err(CliError::new("refusing to delete backups without confirmation: stdin is not a terminal")
+                                .hint("see what would go with --dry-run; pass --yes to confirm"));
+                        }
+                    }
+                }
+                removed = store.prune(keep, older, jiff::Timestamp::now(), false)?;
+            }
             let verb = if dry_run { "Would delete" } else { "Deleted" };
             ctx.out
                 .emit(&json!({"dryRun": dry_run, "removed": removed}), || {
@@ -112,30 +132,6 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
 
 /// The project id for offline commands: flag, environment, profile or `--local` — no key needed.
 fn project_id(ctx: &Ctx) -> Result<String, CliError> {
-    if ctx.global.local {
-        return Ok(ctx
-            .global
-            .project_id
-            .clone()
-            .unwrap_or_else(|| descope_emulator::DEFAULT_PROJECT_ID.to_owned()));
-    }
-    if let Some(p) = ctx
-        .global
-        .project_id
-        .clone()
-        .or_else(|| ctx.env.var("DESCOPE_PROJECT_ID").map(str::to_owned))
-    {
-        return Ok(p);
-    }
-    let cfg = match crate::profile::config_path(&ctx.env) {
-        Some(p) => crate::profile::load(&p)?,
-        None => crate::profile::ConfigFile::default(),
-    };
-    let name = ctx.global.profile.clone().or(cfg.default_profile.clone());
-    name.and_then(|n| cfg.profiles.get(&n).and_then(|p| p.project_id.clone()))
-        .ok_or_else(|| {
-            CliError::new("no project id is set, so it is not known whose backups to use").hint(
-                "set DESCOPE_PROJECT_ID, pass --project-id or --profile, or use --all-projects",
-            )
-        })
+    ctx.project_id_offline()
+        .map_err(|e| e.hint("or use --all-projects to list the backups of every project"))
 }

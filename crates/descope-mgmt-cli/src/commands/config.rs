@@ -39,8 +39,25 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> CliResult {
 
 /// Loads tenants.yaml with `${VAR}` substitution from the environment; errors list every problem.
 pub fn load_spec(ctx: &Ctx, file: &std::path::Path) -> Result<descope_spec::Spec, CliError> {
-    let vars = |name: &str| ctx.env.var_raw(name).map(str::to_owned);
-    descope_spec::load(file, &vars).map_err(|errs| {
+    // The management key is never substituted: it would end up in plans, output and backups.
+    let key_vars = ctx.key_variable_names();
+    let asked_for_key = std::cell::Cell::new(None::<String>);
+    let vars = |name: &str| {
+        if key_vars.iter().any(|k| k == name) {
+            asked_for_key.set(Some(name.to_owned()));
+            return None;
+        }
+        ctx.env.var_raw(name).map(str::to_owned)
+    };
+    let loaded = descope_spec::load(file, &vars);
+    if let Some(name) = asked_for_key.take() {
+        return Err(CliError::new(format!(
+            "{} refers to ${{{name}}}, which holds the management key; it is never substituted",
+            file.display()
+        ))
+        .hint("remove it: a key in tenants.yaml would end up in plans, output and backups"));
+    }
+    loaded.map_err(|errs| {
         let n = errs.0.len();
         CliError::new(format!("{errs}")).hint(format!(
             "{n} problem(s) in {}; nothing was sent to the service",

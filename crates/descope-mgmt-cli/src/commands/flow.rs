@@ -503,10 +503,10 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         return Ok(Exit::Success);
     }
     let writer = Writer::begin(ctx).await?;
-    let bar = ctx.out.progress(changed.len() as u64, "deploying flows");
-    let mut failures = Vec::new();
+    // Every live flow to be replaced is re-read under the lock and backed up before the first
+    // import: if a backup fails, nothing has been deployed.
+    let mut staged = Vec::new();
     for (f, _, _) in &changed {
-        // Re-read under the lock so the backup is of what is replaced.
         let live = match client.export_flow(&f.id).await {
             Ok(v) => Some(v),
             Err(e) if e.is_not_found() || e.code().is_some_and(|c| c.starts_with("E074")) => None,
@@ -516,6 +516,11 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
             Some(l) => Some(writer.backup("deploy", TargetType::Flow, &f.id, l, None)?),
             None => None,
         };
+        staged.push((f, backup));
+    }
+    let bar = ctx.out.progress(changed.len() as u64, "deploying flows");
+    let mut failures = Vec::new();
+    for (f, backup) in &staged {
         let r = writer
             .audited(
                 "import",
@@ -599,12 +604,24 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     } else {
         "create it again".to_owned()
     };
-    ctx.out.data_text(&format!(
-        "Restore flow {id} from {}{}: {what}\n",
-        backup.path.display(),
-        if args.dry_run { " (dry run)" } else { "" }
-    ));
+    let table = matches!(ctx.out.format, crate::output::Format::Table);
+    if table {
+        ctx.out.data_text(&format!(
+            "Restore flow {id} from {}{}: {what}\n",
+            backup.path.display(),
+            if args.dry_run { " (dry run)" } else { "" }
+        ));
+    }
+    let report = |pre: Option<&Path>| {
+        if !table {
+            ctx.out.emit(
+                &json!({"flowId": id, "backup": backup.path, "action": if live.is_some() {"update"} else {"create"}, "diff": d, "applied": !args.dry_run, "preRestoreBackup": pre}),
+                Table::default,
+            );
+        }
+    };
     if args.dry_run {
+        report(None);
         return Ok(Exit::Success);
     }
     let writer = Writer::begin(ctx).await?;
@@ -622,6 +639,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         )
         .await?
         .map_err(|e| ctx.api_error(&e))?;
+    report(pre.as_deref());
     ctx.out.status(&format!(
         "Restored flow {id} from {}",
         backup.path.display()

@@ -159,7 +159,7 @@ fn change_from_json(v: &Value) -> Result<Change, String> {
     })
 }
 
-fn render_plan(ctx: &Ctx, plan: &Plan) {
+fn render_plan(ctx: &Ctx, plan: &Plan) -> String {
     let mut text = String::new();
     for c in &plan.changes {
         match c.action {
@@ -196,7 +196,7 @@ fn render_plan(ctx: &Ctx, plan: &Plan) {
         }
     }
     text.push_str(&format!("{}\n", plan.summary()));
-    ctx.out.data_text(&text);
+    text
 }
 
 /// A saved plan read back.
@@ -268,7 +268,7 @@ fn fingerprints_of(plan: &Plan, live: &[Tenant]) -> BTreeMap<String, Value> {
 
 /// `tenant sync`.
 pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
-    let only = compile_only(&args.only)?;
+    compile_only(&args.only)?; // a bad glob is a usage error before any request
     if args.plan.is_none() && args.config.is_none() {
         return Err(CliError::usage(
             "tenant sync needs --config FILE (or --apply --plan PLAN.json)",
@@ -296,11 +296,12 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     } else {
         None
     };
-    let mut live = client
+    let live = client
         .load_all_tenants()
         .await
         .map_err(|e| ctx.api_error(&e))?;
-    live.retain(|t| matches_only(&only, &t.id));
+    // The whole project goes to the planner: `--only` scopes the changes, but parents, names and
+    // kept children outside the scope still count.
 
     let plan = if let Some(saved) = saved {
         if saved.project_id != project_id {
@@ -367,7 +368,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             .status(&format!("Saved the plan to {}", out.display()));
     }
     match ctx.out.format {
-        Format::Table => render_plan(ctx, &plan),
+        Format::Table => ctx.out.data_text(&render_plan(ctx, &plan)),
         _ if args.dry_run => ctx.out.emit(&doc, Table::default),
         _ => {}
     }
@@ -387,6 +388,12 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         return Ok(Exit::Success);
     }
     let summary = plan.summary();
+    // A prompt always comes after the plan: with -o json|yaml the plan is not on stdout, so it is
+    // shown on stderr above the question.
+    let will_prompt = !ctx.global.yes && ctx.out.stdin_tty;
+    if will_prompt && !matches!(ctx.out.format, Format::Table) {
+        ctx.out.status(render_plan(ctx, &plan).trim_end());
+    }
     if summary.delete > 0 && !ctx.global.yes {
         match ctx.out.confirm_typed(
             &format!(
@@ -576,15 +583,45 @@ async fn apply(
         del_depth.insert((*id).to_owned(), d);
     }
     let max_del_depth = del_depth.values().copied().max().unwrap_or(0);
-    let mut waves: Vec<Vec<&Change>> = vec![Vec::new(); max_create_depth + 2 + max_del_depth + 1];
-    for c in &changes {
-        let w = match c.action {
-            Action::Create => depth.get(&c.id).copied().unwrap_or(0),
-            Action::Update => max_create_depth + 1,
-            // deepest descendants (largest depth below a deleted ancestor) first
-            Action::Delete => {
-                max_create_depth + 2 + (max_del_depth - del_depth.get(&c.id).copied().unwrap_or(0))
+    // A delete whose name a create or rename in this plan takes must go first (names are unique),
+    // and with it the deleted tenants below it.
+    let claimed: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Create | Action::Update))
+        .filter_map(|c| c.request.as_ref().map(|r| r.name.as_str()))
+        .collect();
+    let is_early = |id: &str| {
+        let mut cur = id.to_owned();
+        for _ in 0..64 {
+            if by_id
+                .get(cur.as_str())
+                .is_some_and(|t| claimed.contains(t.name.as_str()))
+            {
+                return true;
             }
+            cur = live_parent(&cur);
+            if !deleting.contains(cur.as_str()) {
+                return false;
+            }
+        }
+        false
+    };
+    let early: BTreeSet<&str> = deleting.iter().copied().filter(|id| is_early(id)).collect();
+    let early_span = if early.is_empty() {
+        0
+    } else {
+        max_del_depth + 1
+    };
+    let mut waves: Vec<Vec<&Change>> =
+        vec![Vec::new(); early_span + max_create_depth + 2 + max_del_depth + 1];
+    for c in &changes {
+        // deepest descendants (largest depth below a deleted ancestor) first
+        let del_wave = || max_del_depth - del_depth.get(&c.id).copied().unwrap_or(0);
+        let w = match c.action {
+            Action::Create => early_span + depth.get(&c.id).copied().unwrap_or(0),
+            Action::Update => early_span + max_create_depth + 1,
+            Action::Delete if early.contains(c.id.as_str()) => del_wave(),
+            Action::Delete => early_span + max_create_depth + 2 + del_wave(),
             Action::Unchanged => continue,
         };
         waves[w].push(c);
@@ -592,16 +629,7 @@ async fn apply(
 
     // 3. Writes, with Ctrl-C / SIGTERM stopping new ones while in-flight writes finish.
     let stop = Arc::new(AtomicBool::new(false));
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let signal_task = {
-        let stop = stop.clone();
-        let interrupted = interrupted.clone();
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            interrupted.store(true, Ordering::SeqCst);
-            stop.store(true, Ordering::SeqCst);
-        })
-    };
+    ctx.interrupt.set_graceful(true);
     let bar = ctx.out.progress(changes.len() as u64, "applying");
     let mut results: Vec<(&Change, Outcome)> = Vec::new();
     for wave in waves {
@@ -612,7 +640,7 @@ async fn apply(
         let backups_ref = &backups;
         let outcomes: Vec<(&Change, Result<Outcome, CliError>)> =
             futures::stream::iter(wave.into_iter().map(|c| async move {
-                if stop_ref.load(Ordering::SeqCst) {
+                if stop_ref.load(Ordering::SeqCst) || ctx.interrupt.stopped() {
                     return (c, Ok(Outcome::Skipped));
                 }
                 let r = apply_one(
@@ -622,6 +650,11 @@ async fn apply(
                     backups_ref.get(&c.id).map(PathBuf::as_path),
                 )
                 .await;
+                // Interrupted just before sending: the write never started.
+                let r = match r {
+                    Err(e) if e.exit == Exit::Interrupted => Ok(Outcome::Skipped),
+                    other => other,
+                };
                 if fail_fast && matches!(r, Ok(Outcome::Failed(_))) {
                     stop_ref.store(true, Ordering::SeqCst);
                 }
@@ -638,15 +671,13 @@ async fn apply(
                     // The audit log could not be written: stop at once, say so.
                     stop.store(true, Ordering::SeqCst);
                     bar.finish_and_clear();
-                    signal_task.abort();
                     return Err(e);
                 }
             }
         }
     }
     bar.finish_and_clear();
-    signal_task.abort();
-    report(ctx, &results, &backups, interrupted.load(Ordering::SeqCst))
+    report(ctx, &results, &backups, ctx.interrupt.stopped())
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.

@@ -169,12 +169,13 @@ pub async fn create(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
         req.id.as_str()
     };
     let id = writer
-        .audited(
+        .audited_as(
             "create",
             TargetType::Tenant,
             target,
             None,
             client.create_tenant(&req),
+            |id: &String| Some(id.clone()),
         )
         .await?
         .map_err(|e| ctx.api_error(&e))?;
@@ -383,10 +384,17 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
         ""
     };
     if args.dry_run {
-        ctx.out.data_text(&format!(
+        let text = format!(
             "Would delete tenant {} ({}){cascade} (dry run)\n",
             live.id, live.name
-        ));
+        );
+        match ctx.out.format {
+            crate::output::Format::Table => ctx.out.data_text(&text),
+            _ => ctx.out.emit(
+                &json!({"id": live.id, "name": live.name, "action": "delete", "cascade": args.cascade, "applied": false}),
+                Table::default,
+            ),
+        }
         return Ok(Exit::Success);
     }
     confirm(

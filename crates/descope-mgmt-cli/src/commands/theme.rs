@@ -90,7 +90,7 @@ async fn replace(
         .filter(|(k, v)| live.get(k.as_str()).map(canonical) != Some(canonical(v)))
         .map(|(k, _)| k.clone())
         .collect();
-    ctx.out.data_text(&format!(
+    let text = format!(
         "Theme: replace from {source}{}; changed: {}\n",
         if dry_run { " (dry run)" } else { "" },
         if changed.is_empty() {
@@ -98,8 +98,21 @@ async fn replace(
         } else {
             changed.join(", ")
         }
-    ));
+    );
+    let table = matches!(ctx.out.format, crate::output::Format::Table);
+    let report = |backup: Option<&Path>| {
+        if !table {
+            ctx.out.emit(
+                &serde_json::json!({"source": source, "changed": changed, "applied": !dry_run, "backup": backup}),
+                crate::output::Table::default,
+            );
+        }
+    };
+    if table {
+        ctx.out.data_text(&text);
+    }
     if dry_run {
+        report(None);
         return Ok(Exit::Success);
     }
     let writer = Writer::begin(ctx).await?;

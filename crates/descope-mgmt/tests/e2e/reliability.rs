@@ -184,3 +184,48 @@ fn a_second_apply_is_refused_while_one_runs() {
     env.run(&["tenant", "update", "t0000", "--name", "Other"])
         .expect(0);
 }
+
+#[test]
+fn sigint_during_a_single_delete_waits_for_it_and_audits_it() {
+    let env = TestEnv::new(bin());
+    env.run(&["tenant", "create", "--name", "Victim", "--id", "victim"])
+        .expect(0);
+    env.set_faults(&json!({"latencyMs": 800}));
+    let child = env
+        .command(&["tenant", "delete", "victim", "--yes"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The delete follows two loads and a settings read; signal once the settings read is done,
+    // while the delete itself is on the wire.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !env.journal().iter().any(|r| {
+        r["path"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("/v1/mgmt/tenant/settings")
+    }) {
+        assert!(Instant::now() < deadline, "the delete never got going");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    signal(child.id(), "-INT");
+    let run: descope_testkit::Run = child.wait_with_output().unwrap().into();
+    run.expect(130);
+    env.set_faults(&json!({"latencyMs": 0}));
+    let deletes: Vec<_> = env
+        .writes()
+        .into_iter()
+        .filter(|w| w["path"] == "/v1/mgmt/tenant/delete")
+        .collect();
+    let audit = env
+        .run(&["audit", "list", "--operation", "delete", "-o", "json"])
+        .json();
+    assert_eq!(
+        audit.as_array().unwrap().len(),
+        deletes.len(),
+        "a delete that was sent is audited: {}",
+        run.stderr
+    );
+}

@@ -292,7 +292,35 @@ fn backup_show_and_prune() {
     dry.expect(0);
     assert_eq!(dry.json()["removed"].as_array().unwrap().len(), 2);
     assert_eq!(backup_names(&env, "acme").len(), 3);
-    env.run(&["backup", "prune", "--keep", "1"]).expect(0);
+    let refused = env.run(&["backup", "prune", "--keep", "1"]);
+    refused.expect(1);
+    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+    assert_eq!(backup_names(&env, "acme").len(), 3);
+    // Another project's backups are not touched: the project comes from the same precedence
+    // as every other command (an explicit profile wins over the environment).
+    let cfg = env.home().join("config").join("descope-mgmt");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        "[profiles.other]\nproject_id = \"P2otherproject00000000000000\"\n",
+    )
+    .unwrap();
+    let other = env.run(&[
+        "backup",
+        "prune",
+        "--keep",
+        "0",
+        "--yes",
+        "--profile",
+        "other",
+        "-o",
+        "json",
+    ]);
+    other.expect(0);
+    assert_eq!(other.json()["removed"].as_array().unwrap().len(), 0);
+    assert_eq!(backup_names(&env, "acme").len(), 3);
+    env.run(&["backup", "prune", "--keep", "1", "--yes"])
+        .expect(0);
     let left = backup_names(&env, "acme");
     assert_eq!(left.len(), 1);
     assert_eq!(left[0]["name"], backups[2]["name"], "keeps the newest");

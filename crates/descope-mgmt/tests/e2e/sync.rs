@@ -503,3 +503,72 @@ fn the_example_file_validates_and_applies() {
     ])
     .expect(0);
 }
+
+#[test]
+fn a_pruned_tenants_name_can_be_reused_in_the_same_apply() {
+    let env = env();
+    env.run(&["tenant", "create", "--name", "Shared", "--id", "old"])
+        .expect(0);
+    let file = write(&env, "t.yaml", "tenants:\n  - id: new\n    name: Shared\n");
+    env.run(&["tenant", "sync", "-c", &file, "--apply", "--prune", "--yes"])
+        .expect(0);
+    assert_eq!(live_ids(&env), ["new"]);
+}
+
+#[test]
+fn only_scopes_changes_but_sees_the_whole_project() {
+    let env = env();
+    env.run(&["tenant", "create", "--name", "Holding", "--id", "holding"])
+        .expect(0);
+    env.run(&[
+        "tenant", "create", "--name", "Acme 1", "--id", "acme-1", "--parent", "holding",
+    ])
+    .expect(0);
+    // A parent outside the scope still exists.
+    let kid = write(
+        &env,
+        "kid.yaml",
+        "tenants:\n  - id: kid2\n    name: Kid\n    parent: holding\n",
+    );
+    env.run(&["tenant", "sync", "-c", &kid, "--only", "kid*", "--apply"])
+        .expect(0);
+    // A parent whose child stays is not pruned, even when the child is outside the scope.
+    let none = write(&env, "none.yaml", "tenants: []\n");
+    let r = env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &none,
+        "--only",
+        "hold*",
+        "--prune",
+        "--dry-run",
+    ]);
+    r.expect(1);
+    env.clear_journal();
+    assert!(env.writes().is_empty());
+}
+
+#[test]
+fn the_key_is_never_substituted_into_tenants_yaml() {
+    let env = env();
+    let file = write(
+        &env,
+        "t.yaml",
+        "tenants:\n  - id: leak\n    name: \"${DESCOPE_MANAGEMENT_KEY}\"\n",
+    );
+    let plan = env.home().join("plan.json");
+    let r = env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--dry-run",
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    r.expect(1);
+    assert!(r.stderr.contains("never substituted"), "{}", r.stderr);
+    assert_no_key(&env, &r);
+    assert!(!plan.exists());
+}
