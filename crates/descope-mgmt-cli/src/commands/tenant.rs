@@ -518,6 +518,36 @@ fn backup_tenant(backup: &Backup) -> Result<Tenant, CliError> {
     Ok(tenant)
 }
 
+/// What a restore puts back: the fields the backup recorded; a field it did not record (a
+/// minimal seed-format backup) keeps its live value. Parent, SSO domains, successors and the
+/// creation time are the service's.
+fn wanted_tenant(backup: &Backup, recorded: &Tenant, live: Option<&Tenant>) -> Tenant {
+    let Some(live) = live else {
+        return recorded.clone();
+    };
+    let (Ok(Value::Object(mut merged)), Ok(Value::Object(rec))) =
+        (serde_json::to_value(live), serde_json::to_value(recorded))
+    else {
+        return recorded.clone();
+    };
+    let seed_domains = backup.format_version.is_none()
+        && backup.object.get("selfProvisioningDomains").is_none()
+        && backup.object.get("domains").is_some();
+    for (k, v) in rec {
+        let present = backup.object.get(&k).is_some()
+            || (k == "selfProvisioningDomains" && seed_domains)
+            || k == "id";
+        let service_owned = matches!(
+            k.as_str(),
+            "parent" | "domains" | "successors" | "createdTime"
+        );
+        if present && !service_owned {
+            merged.insert(k, v);
+        }
+    }
+    serde_json::from_value(Value::Object(merged)).unwrap_or_else(|_| recorded.clone())
+}
+
 /// Settings keys the service derives or that a settings write does not take.
 const READ_ONLY_SETTINGS: &[&str] = &["tenantId", "domains", "authType"];
 
@@ -544,18 +574,18 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     let client = ctx.client().await?;
     let project_id = ctx.settings().await?.project_id.clone();
     let backup = find_backup(ctx, &project_id, args, TargetType::Tenant)?;
-    let wanted = backup_tenant(&backup)?;
+    let recorded = backup_tenant(&backup)?;
     let wanted_settings: Option<TenantSettings> = backup
         .settings
         .as_ref()
         .and_then(|s| s.as_object().cloned());
-    let id = wanted.id.clone();
+    let id = recorded.id.clone();
 
     let plan_for = |live: Option<&Tenant>,
                     live_settings: Option<&TenantSettings>|
      -> (Vec<FieldDiff>, Vec<FieldDiff>) {
         let fields = match live {
-            Some(l) => diff_tenants(l, &wanted),
+            Some(l) => diff_tenants(l, &wanted_tenant(&backup, &recorded, Some(l))),
             None => Vec::new(),
         };
         let settings = wanted_settings
@@ -571,6 +601,7 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         None => None,
     };
     let (fields, settings) = plan_for(live.as_ref(), live_settings.as_ref());
+    let wanted = wanted_tenant(&backup, &recorded, live.as_ref());
     let header = match &live {
         None => format!(
             "Restore tenant {id} from {}: create it again ({})",
@@ -591,13 +622,13 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     };
     let all: Vec<FieldDiff> = fields.iter().chain(settings.iter()).cloned().collect();
     if let Some(l) = &live
-        && !wanted.parent.is_empty()
-        && l.parent != wanted.parent
+        && !recorded.parent.is_empty()
+        && l.parent != recorded.parent
     {
         {
             ctx.out.warn(&format!(
                 "tenant {id} has parent `{}` but the backup says `{}`; a parent is set at creation only, so it stays",
-                l.parent, wanted.parent
+                l.parent, recorded.parent
             ));
         }
     }
@@ -633,6 +664,7 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         None => None,
     };
     let fail = |e: ApiError| ctx.api_error(&e);
+    let wanted = wanted_tenant(&backup, &recorded, live.as_ref());
     let mut req = TenantRequest::from_tenant(&wanted);
     if let Some(l) = &live {
         req.parent.clone_from(&l.parent);

@@ -349,3 +349,37 @@ fn restore_dry_run_shows_the_plan_and_a_restore_can_be_undone() {
         .expect(0);
     assert_eq!(tenant(&env, "acme")["tenant"]["name"], "Renamed");
 }
+
+#[test]
+fn a_minimal_backup_restores_only_what_it_recorded() {
+    let env = env();
+    setup_acme(&env);
+    env.run(&[
+        "tenant",
+        "update",
+        "acme",
+        "--name",
+        "Renamed",
+        "--domain",
+        "other.com",
+    ])
+    .expect(0);
+    let file = env.home().join("minimal.json");
+    std::fs::write(
+        &file,
+        json!({"metadata": {"timestamp": "2024-05-01T10:00:00Z", "operation": "update", "target_id": "acme"},
+               "tenant": {"id": "acme", "name": "ACME Corp", "domains": ["acme.com"]}})
+        .to_string(),
+    )
+    .unwrap();
+    env.run(&["tenant", "restore", file.to_str().unwrap()])
+        .expect(0);
+    let t = tenant(&env, "acme");
+    assert_eq!(t["tenant"]["name"], "ACME Corp");
+    assert_eq!(t["tenant"]["selfProvisioningDomains"], json!(["acme.com"]));
+    assert_eq!(
+        t["tenant"]["customAttributes"],
+        json!({"plan": "enterprise", "seats": 50}),
+        "fields the backup did not record are kept"
+    );
+}
