@@ -2,8 +2,9 @@
 //! then the request, then its audit record — so no write happens without its backup and record.
 //!
 //! Audit records are appended by one committer thread that writes whatever records are waiting
-//! under one lock and one disk sync (group commit); each write still waits until its own record
-//! is on disk before it counts as done.
+//! under one lock and one disk sync (group commit); each write waits until its own record is in
+//! the file (where it survives the process being killed) before it counts as done, and the disk
+//! sync overlaps the next requests.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -50,8 +51,18 @@ impl AuditCommitter {
                     batch.push(more);
                 }
                 let (records, acks): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-                let result = log.append_all(&records).map_err(|e| e.to_string());
-                for ack in acks {
+                // Writers are released once their records are in the file (they survive a
+                // killed process); the disk sync then overlaps their next requests, and the
+                // next batch waits for it.
+                let mut acks = Some(acks);
+                let result = log
+                    .append_all_with(&records, || {
+                        for ack in acks.take().into_iter().flatten() {
+                            let _ = ack.send(Ok(()));
+                        }
+                    })
+                    .map_err(|e| e.to_string());
+                for ack in acks.take().into_iter().flatten() {
                     let _ = ack.send(result.clone());
                 }
             }

@@ -24,6 +24,7 @@ pub fn desired_from_live(t: &Tenant) -> DesiredTenant {
         default_roles: Some(t.default_roles.clone()),
         protect: false,
         location: Location::default(),
+        parent_location: Location::default(),
     }
 }
 

@@ -50,6 +50,8 @@ pub struct DesiredTenant {
     pub protect: bool,
     /// Where the tenant's entry starts.
     pub location: Location,
+    /// Where its `parent` value is (the entry's start when it has none).
+    pub parent_location: Location,
 }
 
 /// A loaded, valid tenants.yaml.

@@ -599,6 +599,7 @@ impl<'a> Validator<'a> {
             out
         });
 
+        let parent_location = raw.parent.as_ref().map_or(at, |p| loc(p.referenced));
         let parent = raw.parent.and_then(|p| {
             let p_at = loc(p.referenced);
             let v = self.subst(&p, "parent", &id)?;
@@ -653,6 +654,7 @@ impl<'a> Validator<'a> {
             default_roles,
             protect: raw.protect.unwrap_or(false),
             location: at,
+            parent_location,
         })
     }
 }

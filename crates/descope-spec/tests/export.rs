@@ -21,6 +21,7 @@ fn assert_same(a: &[DesiredTenant], b: &[DesiredTenant]) {
             .cloned()
             .map(|t| DesiredTenant {
                 location: Default::default(),
+                parent_location: Default::default(),
                 ..t
             })
             .collect();

@@ -284,5 +284,8 @@ fn a_batch_is_appended_as_one_line_per_record() {
     log.append_all(&[]).unwrap();
     records.extend(batch);
     assert_eq!(log.read(&AuditFilter::default()).unwrap(), records);
-    assert_eq!(fs::read_to_string(log.path()).unwrap().lines().count(), records.len());
+    assert_eq!(
+        fs::read_to_string(log.path()).unwrap().lines().count(),
+        records.len()
+    );
 }

@@ -351,7 +351,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             protected: spec.protected.clone(),
         };
         descope_sync::plan(&spec.tenants, &live, &opts)
-            .map_err(|e| plan_error(&e, args.config.as_deref()))?
+            .map_err(|e| plan_error(&e, args.config.as_deref(), spec))?
     };
 
     let fingerprints = fingerprints_of(&plan, &live);
@@ -423,8 +423,29 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     apply(ctx, client, &writer, plan, &live, args.fail_fast).await
 }
 
-fn plan_error(e: &descope_sync::PlanError, config: Option<&Path>) -> CliError {
-    let file = config.map_or(String::new(), |p| format!("{}: ", p.display()));
+fn plan_error(
+    e: &descope_sync::PlanError,
+    config: Option<&Path>,
+    spec: &descope_spec::Spec,
+) -> CliError {
+    use descope_sync::PlanError as P;
+    // Point at the file position of the tenant (or its `parent`) the error is about.
+    let at = match e {
+        P::UnknownParent { id, .. } | P::ParentChanged { id, .. } => spec
+            .tenants
+            .iter()
+            .find(|t| &t.id == id)
+            .map(|t| t.parent_location),
+        P::DuplicateId { id } | P::NameTaken { id, .. } => spec
+            .tenants
+            .iter()
+            .find(|t| &t.id == id)
+            .map(|t| t.location),
+        _ => None,
+    }
+    .filter(|l| l.line > 0)
+    .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
+    let file = config.map_or(String::new(), |p| format!("{}{at}: ", p.display()));
     let mut err = CliError::new(format!("{file}{e}"));
     if let descope_sync::PlanError::TooManyDeletes { count, .. } = e {
         err = err.hint(format!(

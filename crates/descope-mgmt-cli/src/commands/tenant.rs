@@ -506,10 +506,18 @@ fn backup_tenant(backup: &Backup) -> Result<Tenant, CliError> {
     {
         tenant.self_provisioning_domains = std::mem::take(&mut tenant.domains);
     }
-    if tenant.id.is_empty() {
-        tenant.id.clone_from(&backup.metadata.target_id);
+    // The recorded tenant must be the one the backup says it is: a backup without the id, or
+    // with another tenant's, is damaged or foreign.
+    let target = &backup.metadata.target_id;
+    if tenant.id.is_empty() || (!target.is_empty() && &tenant.id != target) {
+        return Err(CliError::new(format!(
+            "{}: the tenant recorded in this backup ({}) is not its target `{target}`; the file is damaged or not a backup of this tenant",
+            backup.path.display(),
+            if tenant.id.is_empty() { "no id".to_owned() } else { format!("`{}`", tenant.id) }
+        ))
+        .hint("nothing was changed; pick another backup with `descope-mgmt backup list`"));
     }
-    if tenant.id.is_empty() || tenant.name.is_empty() {
+    if tenant.name.is_empty() {
         return Err(CliError::new(format!(
             "{}: the tenant in this backup has no id or no name",
             backup.path.display()
