@@ -20,7 +20,10 @@ where
 }
 
 /// A tenant as load, load-all and search return it (reference §2.3).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Deserialised by hand (below) rather than with `#[serde(flatten)]`, which would buffer every
+/// tenant before reading it: load-all answers can hold 100,000 tenants.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Tenant {
     #[serde(default, deserialize_with = "null_as_default")]
@@ -66,6 +69,59 @@ pub struct Tenant {
     /// Fields this client does not model, kept so nothing the service returned is lost.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for Tenant {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(TenantVisitor)
+    }
+}
+
+struct TenantVisitor;
+
+/// Reads a field that may be `null` (the type's default then).
+fn opt<'de, A, T>(map: &mut A) -> Result<T, A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(map.next_value::<Option<T>>()?.unwrap_or_default())
+}
+
+impl<'de> serde::de::Visitor<'de> for TenantVisitor {
+    type Value = Tenant;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a tenant object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Tenant, A::Error> {
+        let mut t = Tenant::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "id" => t.id = opt(&mut map)?,
+                "name" => t.name = opt(&mut map)?,
+                "selfProvisioningDomains" => t.self_provisioning_domains = opt(&mut map)?,
+                "customAttributes" => t.custom_attributes = opt(&mut map)?,
+                "authType" => t.auth_type = opt(&mut map)?,
+                "domains" => t.domains = opt(&mut map)?,
+                "createdTime" => t.created_time = map.next_value()?,
+                "enforceSSO" => t.enforce_sso = opt(&mut map)?,
+                "enforceSSOExclusions" => t.enforce_sso_exclusions = opt(&mut map)?,
+                "disabled" => t.disabled = opt(&mut map)?,
+                "roleInheritance" => t.role_inheritance = opt(&mut map)?,
+                "defaultRoles" => t.default_roles = opt(&mut map)?,
+                "parent" => t.parent = opt(&mut map)?,
+                "successors" => t.successors = opt(&mut map)?,
+                "federatedAppIds" => t.federated_app_ids = opt(&mut map)?,
+                other => {
+                    let value: Value = map.next_value()?;
+                    t.extra.insert(other.to_owned(), value);
+                }
+            }
+        }
+        Ok(t)
+    }
 }
 
 /// Body of `POST /v1/mgmt/tenant/create` and `/update` (reference §2.2).

@@ -29,22 +29,53 @@ struct CreatedId {
     id: String,
 }
 
-/// `{"tenants": [...]}` (absent or `null` = none), or a bare array.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum TenantList {
-    Wrapped {
-        #[serde(default, deserialize_with = "null_as_default")]
-        tenants: Vec<Tenant>,
-    },
-    Bare(Vec<Tenant>),
+/// `{"tenants": [...]}` (absent or `null` = none), or a bare array. Decoded in one pass, without
+/// buffering the body first (an untagged enum would copy a 100,000-tenant answer before reading it).
+struct TenantList(Vec<Tenant>);
+
+impl<'de> Deserialize<'de> for TenantList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor;
+        impl<'de> serde::de::Visitor<'de> for ListVisitor {
+            type Value = TenantList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#"{"tenants": [...]} or a list of tenants"#)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<TenantList, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+                while let Some(t) = seq.next_element()? {
+                    out.push(t);
+                }
+                Ok(TenantList(out))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TenantList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "tenants" {
+                        out = map.next_value::<Option<Vec<Tenant>>>()?.unwrap_or_default();
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(TenantList(out))
+            }
+        }
+        d.deserialize_any(ListVisitor)
+    }
 }
 
 impl TenantList {
     fn into_vec(self) -> Vec<Tenant> {
-        match self {
-            Self::Wrapped { tenants } | Self::Bare(tenants) => tenants,
-        }
+        self.0
     }
 }
 

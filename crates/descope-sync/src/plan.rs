@@ -495,17 +495,17 @@ fn create(d: &DesiredTenant) -> Change {
 }
 
 fn update(d: &DesiredTenant, l: &Tenant) -> Change {
-    let mut req = TenantRequest::from_tenant(l);
+    // The full record is built only when a field of it changes (most tenants are unchanged).
+    let mut req: Option<TenantRequest> = None;
     let mut fields = Vec::new();
-    let mut record_changed = false;
     if d.name != l.name {
         fields.push(FieldChange {
             field: "name".into(),
             old: Value::String(l.name.clone()),
             new: Value::String(d.name.clone()),
         });
-        req.name = d.name.clone();
-        record_changed = true;
+        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+            .name = d.name.clone();
     }
     if let Some(v) = &d.domains
         && !same_set(v, &l.self_provisioning_domains)
@@ -515,8 +515,8 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: strings(&l.self_provisioning_domains),
             new: strings(v),
         });
-        req.self_provisioning_domains = v.clone();
-        record_changed = true;
+        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+            .self_provisioning_domains = v.clone();
     }
     if let Some(v) = &d.custom_attributes
         && !same_map(v, &l.custom_attributes)
@@ -526,8 +526,8 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: attrs(&l.custom_attributes),
             new: attrs(v),
         });
-        req.custom_attributes = v.clone();
-        record_changed = true;
+        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+            .custom_attributes = v.clone();
     }
     if let Some(v) = d.enforce_sso
         && v != l.enforce_sso
@@ -537,8 +537,8 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: Value::Bool(l.enforce_sso),
             new: Value::Bool(v),
         });
-        req.enforce_sso = v;
-        record_changed = true;
+        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+            .enforce_sso = v;
     }
     if let Some(v) = d.disabled
         && v != l.disabled
@@ -548,8 +548,8 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: Value::Bool(l.disabled),
             new: Value::Bool(v),
         });
-        req.disabled = v;
-        record_changed = true;
+        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+            .disabled = v;
     }
     let mut default_roles = None;
     if let Some(v) = &d.default_roles
@@ -570,7 +570,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             Action::Update
         },
         fields,
-        request: record_changed.then_some(req),
+        request: req,
         default_roles,
         protected: d.protect,
     }
