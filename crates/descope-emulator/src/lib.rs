@@ -265,6 +265,65 @@ pub async fn serve(
     server::run(listener, app, shutdown).await
 }
 
+/// One emulator answering requests in-process, without a socket, faults or a journal: the whole
+/// request decoding and every handler, for the fuzz target `emulator_requests`. Not a stable API.
+#[doc(hidden)]
+pub struct InProcess {
+    runtime: tokio::runtime::Runtime,
+    router: axum::Router,
+    token: String,
+}
+
+#[doc(hidden)]
+impl InProcess {
+    /// A fresh emulator with the default credentials and the seeded flows.
+    ///
+    /// # Panics
+    /// If a runtime cannot be built.
+    #[must_use]
+    pub fn new() -> Self {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a current-thread runtime");
+        let config = Config {
+            seed_flows: true,
+            ..Config::default()
+        };
+        let app = app::App::new(config).expect("the default config is valid");
+        let token = app.expected_token.clone();
+        Self {
+            runtime,
+            router: app::service_router(app),
+            token,
+        }
+    }
+
+    /// Sends one request (authorised unless `authorised` is false) and returns the status.
+    ///
+    /// # Panics
+    /// If the method or path cannot form a request.
+    pub fn handle(&self, method: &str, path: &str, body: &[u8], authorised: bool) -> u16 {
+        use tower::ServiceExt;
+        let mut req = axum::http::Request::builder().method(method).uri(path);
+        if authorised {
+            req = req.header("authorization", format!("Bearer {}", self.token));
+        }
+        let Ok(req) = req.body(axum::body::Body::from(body.to_vec())) else {
+            return 0;
+        };
+        let resp = self.runtime.block_on(self.router.clone().oneshot(req));
+        resp.map_or(0, |r| r.status().as_u16())
+    }
+}
+
+#[doc(hidden)]
+impl Default for InProcess {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

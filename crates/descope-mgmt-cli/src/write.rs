@@ -2,9 +2,9 @@
 //! then the request, then its audit record — so no write happens without its backup and record.
 //!
 //! Audit records are appended by one committer thread that writes whatever records are waiting
-//! under one lock and one disk sync (group commit); each write waits until its own record is in
-//! the file (where it survives the process being killed) before it counts as done, and the disk
-//! sync overlaps the next requests.
+//! under one lock (group commit); each write waits until its own record is in the file (where it
+//! survives the process being killed) before it counts as done, and a second thread syncs the log
+//! to disk behind them, so no request waits for the disk.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -35,41 +35,46 @@ type AuditJob = (
     tokio::sync::oneshot::Sender<Result<(), String>>,
 );
 
-/// The audit committer thread and the way to reach it.
+/// The audit committer thread, its disk-sync thread, and the way to reach them.
 struct AuditCommitter {
     tx: Option<std::sync::mpsc::Sender<AuditJob>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl AuditCommitter {
     fn start(log: AuditLog) -> Self {
         let (tx, rx) = std::sync::mpsc::channel::<AuditJob>();
-        let thread = std::thread::spawn(move || {
+        let (sync_tx, sync_rx) = std::sync::mpsc::channel::<()>();
+        let sync_log = log.clone();
+        // Syncs the log to disk whenever records were appended, coalescing requests; writers
+        // never wait for it. It ends (after a last sync) when the committer ends.
+        let syncer = std::thread::spawn(move || {
+            while sync_rx.recv().is_ok() {
+                while sync_rx.try_recv().is_ok() {}
+                if let Err(e) = sync_log.sync() {
+                    tracing::warn!("audit log sync failed: {e}");
+                }
+            }
+        });
+        let committer = std::thread::spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut batch = vec![first];
                 while let Ok(more) = rx.try_recv() {
                     batch.push(more);
                 }
                 let (records, acks): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-                // Writers are released once their records are in the file (they survive a
-                // killed process); the disk sync then overlaps their next requests, and the
-                // next batch waits for it.
-                let mut acks = Some(acks);
-                let result = log
-                    .append_all_with(&records, || {
-                        for ack in acks.take().into_iter().flatten() {
-                            let _ = ack.send(Ok(()));
-                        }
-                    })
-                    .map_err(|e| e.to_string());
-                for ack in acks.take().into_iter().flatten() {
+                // A writer is released once its record is in the file (where it survives the
+                // process being killed); the disk sync runs on the other thread.
+                let result = log.append_all_unsynced(&records).map_err(|e| e.to_string());
+                for ack in acks {
                     let _ = ack.send(result.clone());
                 }
+                let _ = sync_tx.send(());
             }
         });
         Self {
             tx: Some(tx),
-            thread: Some(thread),
+            threads: vec![committer, syncer],
         }
     }
 
@@ -86,7 +91,7 @@ impl AuditCommitter {
 impl Drop for AuditCommitter {
     fn drop(&mut self) {
         drop(self.tx.take());
-        if let Some(t) = self.thread.take() {
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
     }

@@ -84,18 +84,19 @@ impl AuditLog {
     /// Appends several records, one line each, under one lock with one sync (group commit: many
     /// concurrent writers cost one disk flush). All or none of them are written.
     pub fn append_all(&self, records: &[AuditRecord]) -> Result<(), StoreError> {
-        self.append_all_with(records, || {})
+        self.append_all_unsynced(records)?;
+        if records.is_empty() {
+            Ok(())
+        } else {
+            self.sync()
+        }
     }
 
-    /// As [`AuditLog::append_all`], calling `written` once the records are in the file (written
-    /// and flushed to the operating system, so they survive the process being killed) and before
-    /// the disk sync, which follows under the same lock. A committer can acknowledge its writers
-    /// at that point and let the sync overlap their next requests.
-    pub fn append_all_with(
-        &self,
-        records: &[AuditRecord],
-        written: impl FnOnce(),
-    ) -> Result<(), StoreError> {
+    /// As [`AuditLog::append_all`] without the disk sync: the records are in the file (written
+    /// and flushed to the operating system, so they survive the process being killed) when this
+    /// returns. Call [`AuditLog::sync`] to make them durable against a power loss; a committer
+    /// does that on another thread so its writers do not wait for the disk.
+    pub fn append_all_unsynced(&self, records: &[AuditRecord]) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
         }
@@ -118,16 +119,18 @@ impl AuditLog {
             .open(&self.path)
             .map_err(|e| io_err("open the audit log", e))?;
         file.lock().map_err(|e| io_err("lock the audit log", e))?;
-        let result = append_locked(&mut file, line)
-            .map_err(|e| io_err("append to the audit log", e))
-            .and_then(|()| {
-                written();
-                file.sync_data()
-                    .map_err(|e| io_err("sync the audit log", e))
-            });
+        let result =
+            append_locked(&mut file, line).map_err(|e| io_err("append to the audit log", e));
         // Closing the file releases the lock too; unlocking first just makes it prompt.
         let _ = file.unlock();
         result
+    }
+
+    /// Syncs the log to disk (everything appended so far, by any handle).
+    pub fn sync(&self) -> Result<(), StoreError> {
+        File::open(&self.path)
+            .and_then(|f| f.sync_data())
+            .map_err(|e| StoreError::io("sync the audit log", &self.path, e))
     }
 
     /// Reads the records that match `filter`, oldest first. A missing log reads as empty. An
