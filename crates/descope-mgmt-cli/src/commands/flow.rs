@@ -92,8 +92,26 @@ async fn export_one(ctx: &Ctx, id: &str) -> Result<Value, CliError> {
         .map_err(|e| flow_error(ctx, &e, id))
 }
 
+/// A flow that does not exist: the tenant-style not-found, or the flow error codes (E074…).
+fn is_missing_flow(e: &ApiError) -> bool {
+    e.is_not_found() || e.code().is_some_and(|c| c.starts_with("E074"))
+}
+
+/// The live flow, or `None` when the project has no flow of that id.
+async fn live_flow(
+    ctx: &Ctx,
+    client: &descope_api::Client,
+    id: &str,
+) -> Result<Option<Value>, CliError> {
+    match client.export_flow(id).await {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if is_missing_flow(&e) => Ok(None),
+        Err(e) => Err(ctx.api_error(&e)),
+    }
+}
+
 fn flow_error(ctx: &Ctx, e: &ApiError, id: &str) -> CliError {
-    if e.is_not_found() || e.code().is_some_and(|c| c.starts_with("E074")) {
+    if is_missing_flow(e) {
         return CliError::new(format!("flow `{id}` not found: {e}"))
             .hint("list the flows with `descope-mgmt flow list`");
     }
@@ -450,11 +468,7 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
     let client = ctx.client().await?;
     let mut plan: Vec<(&FlowFile, Option<Value>, Option<FlowDiff>)> = Vec::new();
     for f in &files {
-        let live = match client.export_flow(&f.id).await {
-            Ok(v) => Some(v),
-            Err(e) if e.is_not_found() || e.code().is_some_and(|c| c.starts_with("E074")) => None,
-            Err(e) => return Err(ctx.api_error(&e)),
-        };
+        let live = live_flow(ctx, client, &f.id).await?;
         let diff = match &live {
             Some(l) => diff_flows(l, &f.flow),
             None => Some(FlowDiff::default()),
@@ -507,11 +521,7 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
     // import: if a backup fails, nothing has been deployed.
     let mut staged = Vec::new();
     for (f, _, _) in &changed {
-        let live = match client.export_flow(&f.id).await {
-            Ok(v) => Some(v),
-            Err(e) if e.is_not_found() || e.code().is_some_and(|c| c.starts_with("E074")) => None,
-            Err(e) => return Err(ctx.api_error(&e)),
-        };
+        let live = live_flow(ctx, client, &f.id).await?;
         let backup = match &live {
             Some(l) => Some(writer.backup("deploy", TargetType::Flow, &f.id, l, None)?),
             None => None,
@@ -583,11 +593,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
             backup.path.display()
         )));
     }
-    let live = match client.export_flow(&id).await {
-        Ok(v) => Some(v),
-        Err(e) if e.is_not_found() || e.code().is_some_and(|c| c.starts_with("E074")) => None,
-        Err(e) => return Err(ctx.api_error(&e)),
-    };
+    let live = live_flow(ctx, client, &id).await?;
     let diff = match &live {
         Some(l) => diff_flows(l, &backup.object),
         None => Some(FlowDiff::default()),
