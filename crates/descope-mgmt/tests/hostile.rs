@@ -68,17 +68,8 @@ impl Stub {
         self.requests()
             .into_iter()
             .filter(|r| {
-                r.starts_with("POST ")
-                    && [
-                        "/create",
-                        "/update",
-                        "/delete",
-                        "/settings",
-                        "/import",
-                        "/updateDefaultRoles",
-                    ]
-                    .iter()
-                    .any(|s| r.ends_with(s))
+                r.split_once(' ')
+                    .is_some_and(|(method, path)| descope_testkit::is_write_request(method, path))
             })
             .collect()
     }

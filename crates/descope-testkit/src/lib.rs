@@ -13,6 +13,21 @@ pub const PROJECT_ID: &str = "P2testkit0000000000000000000";
 /// Management key the test emulator accepts. Recognisable, so tests can grep for leaks.
 pub const MANAGEMENT_KEY: &str = "K2SECRETtestkit-management-key-must-never-leak";
 
+/// Whether a request to the management API changes something (the write endpoints).
+#[must_use]
+pub fn is_write_request(method: &str, path: &str) -> bool {
+    const WRITES: &[&str] = &[
+        "/create",
+        "/update",
+        "/delete",
+        "/settings",
+        "/import",
+        "/updateDefaultRoles",
+        "/patch",
+    ];
+    matches!(method, "POST" | "PATCH") && WRITES.iter().any(|s| path.ends_with(s))
+}
+
 /// One emulator and one isolated home for a test.
 pub struct TestEnv {
     runtime: tokio::runtime::Runtime,
@@ -213,18 +228,10 @@ impl TestEnv {
         self.journal()
             .into_iter()
             .filter(|r| {
-                let p = r["path"].as_str().unwrap_or_default();
-                r["method"] == "POST"
-                    && [
-                        "/create",
-                        "/update",
-                        "/delete",
-                        "/settings",
-                        "/import",
-                        "/updateDefaultRoles",
-                    ]
-                    .iter()
-                    .any(|s| p.ends_with(s))
+                is_write_request(
+                    r["method"].as_str().unwrap_or_default(),
+                    r["path"].as_str().unwrap_or_default(),
+                )
             })
             .collect()
     }
