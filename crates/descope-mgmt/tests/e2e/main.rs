@@ -37,3 +37,17 @@ pub fn assert_no_key(env: &TestEnv, run: &descope_testkit::Run) {
         assert!(!text.contains(key), "key leaked into {}", path.display());
     }
 }
+
+/// Asserts that syncing `file` again plans no changes (`--dry-run --detailed-exitcode` exits 0).
+#[track_caller]
+pub fn assert_converged(env: &TestEnv, file: &str) {
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        file,
+        "--dry-run",
+        "--detailed-exitcode",
+    ])
+    .expect(0);
+}

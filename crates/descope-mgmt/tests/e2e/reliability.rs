@@ -92,15 +92,7 @@ fn interrupt_with(sig: &str) {
     env.set_faults(&json!({"latencyMs": 0}));
     env.run(&["tenant", "sync", "-c", &file, "--apply"])
         .expect(0);
-    env.run(&[
-        "tenant",
-        "sync",
-        "-c",
-        &file,
-        "--dry-run",
-        "--detailed-exitcode",
-    ])
-    .expect(0);
+    crate::assert_converged(&env, &file);
 }
 
 #[test]
@@ -147,15 +139,7 @@ fn sigkill_mid_apply_leaves_no_partial_files_and_next_run_works() {
     env.set_faults(&json!({"latencyMs": 0}));
     env.run(&["tenant", "sync", "-c", &file, "--apply"])
         .expect(0);
-    env.run(&[
-        "tenant",
-        "sync",
-        "-c",
-        &file,
-        "--dry-run",
-        "--detailed-exitcode",
-    ])
-    .expect(0);
+    crate::assert_converged(&env, &file);
 }
 
 #[test]

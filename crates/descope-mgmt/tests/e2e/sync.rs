@@ -228,15 +228,7 @@ fn saved_plans_apply_exactly_and_refuse_when_stale() {
         .expect(0);
     env.run(&["tenant", "sync", "--apply", "--plan", plan])
         .expect(0);
-    env.run(&[
-        "tenant",
-        "sync",
-        "-c",
-        &file,
-        "--dry-run",
-        "--detailed-exitcode",
-    ])
-    .expect(0);
+    crate::assert_converged(&env, &file);
 }
 
 #[test]
@@ -402,15 +394,7 @@ fn faulty_service_apply_of_200_converges() {
             .expect(0);
     }
     env.set_faults(&json!({"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0, "rateLimit": null}));
-    env.run(&[
-        "tenant",
-        "sync",
-        "-c",
-        &file,
-        "--dry-run",
-        "--detailed-exitcode",
-    ])
-    .expect(0);
+    crate::assert_converged(&env, &file);
     assert_eq!(live_ids(&env).len(), 200);
     // Every write the service saw has its audit record.
     let audit = env.run(&["audit", "list", "-o", "json"]).json();
@@ -468,15 +452,7 @@ fn default_roles_and_parents_sync() {
         .expect(0);
     let child = env.run(&["tenant", "get", "child", "-o", "json"]).json();
     assert_eq!(child["tenant"]["defaultRoles"], json!(["viewer", "editor"]));
-    env.run(&[
-        "tenant",
-        "sync",
-        "-c",
-        &file,
-        "--dry-run",
-        "--detailed-exitcode",
-    ])
-    .expect(0);
+    crate::assert_converged(&env, &file);
     // Pruning both deletes the child first.
     let empty = write(&env, "empty.yaml", "tenants: []\n");
     env.run(&[
@@ -493,15 +469,7 @@ fn the_example_file_validates_and_applies() {
     env.run(&["config", "validate", example]).expect(0);
     env.run(&["tenant", "sync", "-c", example, "--apply"])
         .expect(0);
-    env.run(&[
-        "tenant",
-        "sync",
-        "-c",
-        example,
-        "--dry-run",
-        "--detailed-exitcode",
-    ])
-    .expect(0);
+    crate::assert_converged(&env, example);
 }
 
 #[test]
