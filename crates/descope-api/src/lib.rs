@@ -2,6 +2,7 @@
 //! It never prints; callers decide what to show. The management key never appears in any error,
 //! `Debug` output or log line.
 
+mod attrs;
 mod client;
 #[cfg(test)]
 mod client_tests;
@@ -9,6 +10,7 @@ mod config;
 mod error;
 mod flows;
 mod gate;
+pub mod hash;
 pub mod models;
 mod retry;
 mod tenants;

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+pub use crate::attrs::Attrs;
+
 /// Decodes `null` as the type's default (serde's `default` only covers an absent key).
 pub fn null_as_default<'de, D, T>(de: D) -> Result<T, D::Error>
 where
@@ -34,7 +36,7 @@ pub struct Tenant {
     pub self_provisioning_domains: Vec<String>,
     /// Values are string, number, bool or string array.
     #[serde(default, deserialize_with = "null_as_default")]
-    pub custom_attributes: BTreeMap<String, Value>,
+    pub custom_attributes: Attrs,
     #[serde(default, deserialize_with = "null_as_default")]
     pub auth_type: String,
     /// SSO domains (distinct from self-provisioning domains); read-only here.
@@ -138,7 +140,7 @@ pub struct TenantRequest {
     #[serde(default)]
     pub self_provisioning_domains: Vec<String>,
     #[serde(default)]
-    pub custom_attributes: BTreeMap<String, Value>,
+    pub custom_attributes: Attrs,
     #[serde(rename = "enforceSSO", default)]
     pub enforce_sso: bool,
     #[serde(rename = "enforceSSOExclusions", default)]

@@ -1,7 +1,7 @@
 //! Tenant endpoints (reference §2): create (idempotent under retries), update, delete, load,
 //! load all, search, session settings, default roles, and the license handshake.
 
-use std::collections::BTreeMap;
+use crate::Attrs;
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -358,8 +358,8 @@ fn created_as_sent(found: &Tenant, req: &TenantRequest) -> bool {
         && same_attributes(&found.custom_attributes, &req.custom_attributes)
 }
 
-fn same_attributes(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
-    let meaningful = |m: &BTreeMap<String, Value>| m.iter().filter(|(_, v)| !v.is_null()).count();
+fn same_attributes(a: &Attrs, b: &Attrs) -> bool {
+    let meaningful = |m: &Attrs| m.iter().filter(|(_, v)| !v.is_null()).count();
     meaningful(a) == meaningful(b)
         && b.iter()
             .filter(|(_, v)| !v.is_null())
@@ -385,7 +385,7 @@ mod tests {
             id: "acme".into(),
             name: "Acme".into(),
             self_provisioning_domains: vec!["a.com".into(), "b.com".into()],
-            custom_attributes: BTreeMap::from([
+            custom_attributes: Attrs::from([
                 ("tier".into(), json!(3)),
                 ("tags".into(), json!(["x"])),
             ]),
@@ -399,7 +399,7 @@ mod tests {
             id: "acme".into(),
             name: "Acme".into(),
             self_provisioning_domains: vec!["b.com".into(), "a.com".into()],
-            custom_attributes: BTreeMap::from([
+            custom_attributes: Attrs::from([
                 ("tier".into(), json!(3.0)),
                 ("tags".into(), json!(["x"])),
             ]),

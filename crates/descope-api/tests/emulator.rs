@@ -62,7 +62,7 @@ fn tenant(i: usize) -> TenantRequest {
         id: format!("t-{i:03}"),
         name: format!("Tenant {i}"),
         self_provisioning_domains: vec![format!("t{i}.example.com")],
-        custom_attributes: BTreeMap::from([("tier".into(), json!(i % 3))]),
+        custom_attributes: descope_api::Attrs::from([("tier".into(), json!(i % 3))]),
         ..TenantRequest::default()
     }
 }

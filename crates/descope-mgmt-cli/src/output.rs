@@ -77,11 +77,15 @@ impl Out {
             .and_then(|()| stdout.flush());
     }
 
-    /// Writes a value as pretty JSON.
+    /// Writes a value as pretty JSON, streamed to stdout as it is serialised (a plan of 100,000
+    /// tenants is never held as one string).
     pub fn data_json<T: Serialize + ?Sized>(&self, value: &T) {
-        let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"{e}\""));
-        text.push('\n');
-        self.data_text(&text);
+        let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        // A closed pipe is not an error; our values always serialise.
+        let _ = serde_json::to_writer_pretty(&mut out, value)
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush());
     }
 
     /// Writes a value in the chosen structured format, or the table in table mode.

@@ -1,22 +1,25 @@
 //! descope-spec: the tenants.yaml desired-state file — its model, loading with serde-saphyr,
 //! `${VAR}` substitution, validation with file:line:column diagnostics, JSON Schema and export.
 //!
-//! YAML is read in exactly one place, [`load`]/[`parse`] (module `load`), so the YAML library can
-//! be swapped by changing one module.
+//! YAML is read in module `load`: first by the fast path (module `fast`, a hand-written reader of
+//! the block-style subset that exports and most hand-written files use), and by serde-saphyr for
+//! every other file and for every error message.
 
 mod diagnostic;
 mod export;
+mod fast;
 mod load;
 mod raw;
 mod schema;
 mod substitute;
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, SpecErrors};
 pub use export::{desired_from_live, to_yaml};
 pub use load::{MAX_FILE_BYTES, load, parse};
+#[doc(hidden)]
+pub use load::{parse_fast, parse_serde};
 pub use schema::json_schema;
 
 /// First line of every exported file, so editors validate it against the schema.
@@ -40,7 +43,7 @@ pub struct DesiredTenant {
     /// Self-provisioning domains (wire: `selfProvisioningDomains`), in file order.
     pub domains: Option<Vec<String>>,
     /// Values are string, number, bool or list of strings.
-    pub custom_attributes: Option<BTreeMap<String, serde_json::Value>>,
+    pub custom_attributes: Option<descope_api::Attrs>,
     pub enforce_sso: Option<bool>,
     pub disabled: Option<bool>,
     /// Create-time only.

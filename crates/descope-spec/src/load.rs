@@ -1,13 +1,15 @@
 //! Reading a tenants.yaml: size limit, YAML parsing (the only serde-saphyr call site),
 //! error mapping, `${VAR}` substitution and validation, collecting every problem in one pass.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+
+use descope_api::hash::{FastMap, fast_map};
 use std::path::Path;
 
-use serde_saphyr::{MessageFormatter, Spanned, UserMessageFormatter};
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use crate::diagnostic::{Diagnostic, SpecErrors, nearest};
-use crate::raw::{AttrValue, FILE_KEYS, RawFile, RawTenant, Skeleton, TENANT_KEYS};
+use crate::raw::{At, AttrValue, Entry, FILE_KEYS, RawFile, Skeleton, TENANT_KEYS};
 use crate::substitute::{SubstError, substitute};
 use crate::{DesiredTenant, Location, Spec};
 
@@ -86,6 +88,35 @@ pub fn parse(
             Some(NO_TENANTS_HELP.into()),
         )]));
     }
+    if let Some(result) = parse_fast(path_for_messages, text, vars) {
+        return result;
+    }
+    parse_serde(path_for_messages, text, vars)
+}
+
+/// The fast path ([`crate::fast`]): `None` when the file is outside the subset it reads, and
+/// the caller must use [`parse_serde`]. When it returns `Some`, the result is the one
+/// `parse_serde` gives (tests/fast_path.rs and the `spec_fast_path` fuzz target check that).
+#[doc(hidden)]
+pub fn parse_fast(
+    path_for_messages: &Path,
+    text: &str,
+    vars: &dyn Fn(&str) -> Option<String>,
+) -> Option<Result<Spec, SpecErrors>> {
+    let mut v = Validator::new(path_for_messages, vars);
+    let protected = crate::fast::parse(text, &mut |entry| v.tenant(entry)).ok()?;
+    v.protected(protected);
+    Some(v.finish())
+}
+
+/// The reference parser: serde-saphyr, with its error messages mapped to diagnostics. It reads
+/// every YAML construct (anchors, tags, block scalars, multi-line flows...).
+#[doc(hidden)]
+pub fn parse_serde(
+    path_for_messages: &Path,
+    text: &str,
+    vars: &dyn Fn(&str) -> Option<String>,
+) -> Result<Spec, SpecErrors> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,
@@ -95,7 +126,31 @@ pub fn parse(
         Ok(raw) => raw,
         Err(e) => return Err(SpecErrors(vec![yaml_error(path_for_messages, text, &e)])),
     };
-    Validator::new(path_for_messages, vars).run(raw)
+    let mut v = Validator::new(path_for_messages, vars);
+    let Some(raw_tenants) = raw.tenants else {
+        v.push(
+            Location { line: 1, column: 1 },
+            None,
+            "the file has no `tenants:` list".into(),
+            Some(NO_TENANTS_HELP.into()),
+        );
+        return v.finish();
+    };
+    v.tenants.reserve(raw_tenants.len());
+    for entry in raw_tenants {
+        v.tenant(Entry::from(entry));
+    }
+    v.protected(
+        raw.protected
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| At {
+                value: p.value,
+                at: loc(p.referenced),
+            })
+            .collect(),
+    );
+    v.finish()
 }
 
 /// The default budget, with node and event caps scaled to the file size limit: a 64 MiB file of
@@ -144,10 +199,7 @@ fn line_col_of_byte(bytes: &[u8], offset: usize) -> (usize, usize) {
 }
 
 fn loc(l: serde_saphyr::Location) -> Location {
-    Location {
-        line: usize::try_from(l.line()).unwrap_or(usize::MAX),
-        column: usize::try_from(l.column()).unwrap_or(usize::MAX),
-    }
+    crate::raw::location(l)
 }
 
 /// Turns a serde-saphyr error (syntax, type, unknown key…) into one diagnostic with a fix.
@@ -365,10 +417,25 @@ pub(crate) fn domain_problem(d: &str) -> Option<String> {
     None
 }
 
+/// Something displayed by a closure (a message part built only when a diagnostic needs it).
+struct DisplayFn<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result>(F);
+
+impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for DisplayFn<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// Substitutes and validates entries one at a time (so the fast path never holds the whole
+/// raw file), collecting every problem.
 struct Validator<'a> {
     path: &'a Path,
     vars: &'a dyn Fn(&str) -> Option<String>,
     diags: Vec<Diagnostic>,
+    tenants: Vec<DesiredTenant>,
+    protected: Vec<String>,
+    ids: FastMap<String, Location>,
+    names: FastMap<String, (String, Location)>,
 }
 
 impl<'a> Validator<'a> {
@@ -377,6 +444,10 @@ impl<'a> Validator<'a> {
             path,
             vars,
             diags: Vec::new(),
+            tenants: Vec::new(),
+            protected: Vec::new(),
+            ids: fast_map(0),
+            names: fast_map(0),
         }
     }
 
@@ -391,9 +462,18 @@ impl<'a> Validator<'a> {
         });
     }
 
-    /// Substitutes one spanned string; on error records a diagnostic and returns `None`.
-    fn subst(&mut self, s: &Spanned<String>, what: &str, tenant: &str) -> Option<String> {
-        match substitute(&s.value, self.vars) {
+    /// Substitutes one located string; on error records a diagnostic and returns `None`.
+    fn subst(
+        &mut self,
+        value: String,
+        at: Location,
+        what: &dyn std::fmt::Display,
+        tenant: &str,
+    ) -> Option<String> {
+        if !value.contains('$') {
+            return Some(value); // nothing to substitute: no copy
+        }
+        match substitute(&value, self.vars) {
             Ok(v) => Some(v),
             Err(e) => {
                 let (message, help) = match e {
@@ -410,27 +490,18 @@ impl<'a> Validator<'a> {
                         "a variable name is letters, digits and `_`, not starting with a digit: `${VAR}` or `${VAR:-default}`; write `$${` for a literal `${`".to_owned(),
                     ),
                 };
-                self.push(loc(s.referenced), Some(tenant), message, Some(help));
+                self.push(at, Some(tenant), message, Some(help));
                 None
             }
         }
     }
 
-    fn run(mut self, raw: RawFile) -> Result<Spec, SpecErrors> {
-        let Some(raw_tenants) = raw.tenants else {
-            self.push(
-                Location { line: 1, column: 1 },
-                None,
-                "the file has no `tenants:` list".into(),
-                Some(NO_TENANTS_HELP.into()),
-            );
-            return Err(SpecErrors(self.diags));
-        };
-        let mut protected = Vec::new();
-        for p in raw.protected.unwrap_or_default() {
+    /// The top-level `protected:` list.
+    fn protected(&mut self, list: Vec<At<String>>) {
+        for p in list {
             if let Err(e) = glob::Pattern::new(&p.value) {
                 self.push(
-                    loc(p.referenced),
+                    p.at,
                     None,
                     format!(
                         "`{}` in `protected` is not a valid glob pattern: {}",
@@ -439,24 +510,16 @@ impl<'a> Validator<'a> {
                     Some("write a tenant id, or a pattern using `*`, `?` and `[a-z]`".into()),
                 );
             }
-            protected.push(p.value);
+            self.protected.push(p.value);
         }
+    }
 
-        let mut tenants = Vec::with_capacity(raw_tenants.len());
-        let mut ids: HashMap<String, Location> = HashMap::with_capacity(raw_tenants.len());
-        let mut names: HashMap<String, (String, Location)> =
-            HashMap::with_capacity(raw_tenants.len());
-        for entry in raw_tenants {
-            let at = loc(entry.referenced);
-            if let Some(t) = self.tenant(*entry.value, at, &mut ids, &mut names) {
-                tenants.push(t);
-            }
-        }
+    fn finish(mut self) -> Result<Spec, SpecErrors> {
         if self.diags.is_empty() {
             Ok(Spec {
                 path: self.path.to_path_buf(),
-                tenants,
-                protected,
+                tenants: self.tenants,
+                protected: self.protected,
             })
         } else {
             self.diags.sort_by_key(|d| (d.line, d.column));
@@ -464,16 +527,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn tenant(
-        &mut self,
-        raw: RawTenant,
-        at: Location,
-        ids: &mut HashMap<String, Location>,
-        names: &mut HashMap<String, (String, Location)>,
-    ) -> Option<DesiredTenant> {
+    /// Validates one entry; a valid one joins `self.tenants`.
+    fn tenant(&mut self, raw: Entry) {
         let errors_before = self.diags.len();
-        let id = raw.id.value.clone();
-        let id_at = loc(raw.id.referenced);
+        let at = raw.at;
+        let id = raw.id.value;
+        let id_at = raw.id.at;
         if !is_valid_id(&id) {
             let help = if id.contains("${") {
                 "ids are not substituted: write the id itself. ".to_owned() + ID_HELP
@@ -487,23 +546,26 @@ impl<'a> Validator<'a> {
                 Some(help),
             );
         }
-        match ids.get(&id) {
-            Some(first) => self.push(
-                id_at,
-                Some(&id),
-                format!("tenant id `{id}` is defined twice"),
-                Some(format!(
-                    "first defined at line {}, column {}; ids must be unique: rename or remove one of them",
-                    first.line, first.column
-                )),
-            ),
+        match self.ids.get(&id) {
+            Some(first) => {
+                let first = *first;
+                self.push(
+                    id_at,
+                    Some(&id),
+                    format!("tenant id `{id}` is defined twice"),
+                    Some(format!(
+                        "first defined at line {}, column {}; ids must be unique: rename or remove one of them",
+                        first.line, first.column
+                    )),
+                );
+            }
             None => {
-                ids.insert(id.clone(), id_at);
+                self.ids.insert(id.clone(), id_at);
             }
         }
 
-        let name_at = loc(raw.name.referenced);
-        let name = self.subst(&raw.name, "name", &id);
+        let name_at = raw.name.at;
+        let name = self.subst(raw.name.value, name_at, &"name", &id);
         if let Some(name) = &name {
             if name.trim().is_empty() {
                 self.push(
@@ -512,7 +574,8 @@ impl<'a> Validator<'a> {
                     format!("tenant `{id}` has an empty name"),
                     Some("write a name, e.g. `name: ACME Corp`".into()),
                 );
-            } else if let Some((other, first)) = names.get(name) {
+            } else if let Some((other, first)) = self.names.get(name) {
+                let (other, first) = (other.clone(), *first);
                 self.push(
                     name_at,
                     Some(&id),
@@ -525,28 +588,28 @@ impl<'a> Validator<'a> {
                     )),
                 );
             } else {
-                names.insert(name.clone(), (id.clone(), name_at));
+                self.names.insert(name.clone(), (id.clone(), name_at));
             }
         }
 
         let domains = raw.domains.map(|list| {
             let mut seen: HashMap<String, Location> = HashMap::new();
             let mut out = Vec::with_capacity(list.len());
-            for d in &list {
-                let Some(v) = self.subst(d, "a domain", &id) else {
+            for d in list {
+                let Some(v) = self.subst(d.value, d.at, &"a domain", &id) else {
                     continue;
                 };
-                let d_at = loc(d.referenced);
                 if let Some(help) = domain_problem(&v) {
                     self.push(
-                        d_at,
+                        d.at,
                         Some(&id),
                         format!("invalid domain `{v}` in tenant `{id}`"),
                         Some(help),
                     );
                 } else if let Some(first) = seen.get(&v) {
+                    let first = *first;
                     self.push(
-                        d_at,
+                        d.at,
                         Some(&id),
                         format!("domain `{v}` is listed twice in tenant `{id}`"),
                         Some(format!(
@@ -555,7 +618,7 @@ impl<'a> Validator<'a> {
                         )),
                     );
                 } else {
-                    seen.insert(v.clone(), d_at);
+                    seen.insert(v.clone(), d.at);
                 }
                 out.push(v);
             }
@@ -563,9 +626,9 @@ impl<'a> Validator<'a> {
         });
 
         let custom_attributes = raw.custom_attributes.map(|attrs| {
-            let mut out = BTreeMap::new();
+            let mut out = Vec::with_capacity(attrs.len());
             for (key, value) in attrs {
-                let v_at = loc(value.referenced);
+                let v_at = value.at;
                 if key.trim().is_empty() {
                     self.push(
                         v_at,
@@ -574,17 +637,14 @@ impl<'a> Validator<'a> {
                         Some("name the attribute as it is defined in the Descope console".into()),
                     );
                 }
-                let what = format!("customAttributes.{key}");
+                // Only formatted for a diagnostic.
+                let what = DisplayFn(|f| write!(f, "customAttributes.{key}"));
                 let value = match value.value {
-                    AttrValue::String(s) => {
-                        let spanned = Spanned::new(s, value.referenced, value.defined);
-                        self.subst(&spanned, &what, &id).map(AttrValue::String)
-                    }
+                    AttrValue::String(s) => self.subst(s, v_at, &what, &id).map(AttrValue::String),
                     AttrValue::List(items) => {
                         let mut subst = Vec::with_capacity(items.len());
                         for item in items {
-                            let spanned = Spanned::new(item, value.referenced, value.defined);
-                            if let Some(v) = self.subst(&spanned, &what, &id) {
+                            if let Some(v) = self.subst(item, v_at, &what, &id) {
                                 subst.push(v);
                             }
                         }
@@ -593,26 +653,26 @@ impl<'a> Validator<'a> {
                     other => Some(other),
                 };
                 if let Some(v) = value {
-                    out.insert(key, v.into_json());
+                    out.push((key, v.into_json()));
                 }
             }
-            out
+            out.into_iter().collect::<descope_api::Attrs>()
         });
 
-        let parent_location = raw.parent.as_ref().map_or(at, |p| loc(p.referenced));
+        let parent_location = raw.parent.as_ref().map_or(at, |p| p.at);
         let parent = raw.parent.and_then(|p| {
-            let p_at = loc(p.referenced);
-            let v = self.subst(&p, "parent", &id)?;
+            let p_at = p.at;
+            let v = self.subst(p.value, p_at, &"parent", &id)?;
             if !is_valid_id(&v) {
                 self.push(
-                    p_at,
+                    p.at,
                     Some(&id),
                     format!("invalid parent id `{v}` in tenant `{id}`"),
                     Some(ID_HELP.into()),
                 );
             } else if v == id {
                 self.push(
-                    p_at,
+                    p.at,
                     Some(&id),
                     format!("tenant `{id}` names itself as its parent"),
                     Some("remove `parent`, or name another tenant".into()),
@@ -623,13 +683,14 @@ impl<'a> Validator<'a> {
 
         let default_roles = raw.default_roles.map(|roles| {
             let mut out = Vec::with_capacity(roles.len());
-            for r in &roles {
-                let Some(v) = self.subst(r, "a default role", &id) else {
+            for r in roles {
+                let r_at = r.at;
+                let Some(v) = self.subst(r.value, r_at, &"a default role", &id) else {
                     continue;
                 };
                 if v.trim().is_empty() {
                     self.push(
-                        loc(r.referenced),
+                        r.at,
                         Some(&id),
                         format!("empty role name in `defaultRoles` of tenant `{id}`"),
                         Some("write a role name defined in the project, or remove the item".into()),
@@ -641,11 +702,12 @@ impl<'a> Validator<'a> {
         });
 
         if self.diags.len() > errors_before {
-            return None;
+            return;
         }
-        Some(DesiredTenant {
+        let Some(name) = name else { return };
+        self.tenants.push(DesiredTenant {
             id,
-            name: name?,
+            name,
             domains,
             custom_attributes,
             enforce_sso: raw.enforce_sso,
@@ -655,6 +717,6 @@ impl<'a> Validator<'a> {
             protect: raw.protect.unwrap_or(false),
             location: at,
             parent_location,
-        })
+        });
     }
 }

@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 
+use crate::Location;
+
 /// Desired state of a Descope project's tenants, for `descope-mgmt tenant sync`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +163,66 @@ impl AttrValue {
             AttrValue::List(items) => {
                 serde_json::Value::Array(items.into_iter().map(serde_json::Value::String).collect())
             }
+        }
+    }
+}
+
+/// A value and where it starts in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct At<T> {
+    pub value: T,
+    pub at: Location,
+}
+
+/// One tenant entry as either parser produced it (serde-saphyr through [`RawTenant`], or the fast
+/// path in `fast`), before substitution and validation.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    /// Where the entry's mapping starts (its first key).
+    pub at: Location,
+    pub id: At<String>,
+    pub name: At<String>,
+    pub domains: Option<Vec<At<String>>>,
+    pub custom_attributes: Option<BTreeMap<String, At<AttrValue>>>,
+    pub enforce_sso: Option<bool>,
+    pub disabled: Option<bool>,
+    pub parent: Option<At<String>>,
+    pub default_roles: Option<Vec<At<String>>>,
+    pub protect: Option<bool>,
+}
+
+pub(crate) fn location(l: serde_saphyr::Location) -> Location {
+    Location {
+        line: usize::try_from(l.line()).unwrap_or(usize::MAX),
+        column: usize::try_from(l.column()).unwrap_or(usize::MAX),
+    }
+}
+
+fn at<T>(s: Spanned<T>) -> At<T> {
+    At {
+        value: s.value,
+        at: location(s.referenced),
+    }
+}
+
+impl From<Spanned<Box<RawTenant>>> for Entry {
+    fn from(s: Spanned<Box<RawTenant>>) -> Self {
+        let entry_at = location(s.referenced);
+        let t = *s.value;
+        let list = |l: Option<Vec<Spanned<String>>>| l.map(|l| l.into_iter().map(at).collect());
+        Entry {
+            at: entry_at,
+            id: at(t.id),
+            name: at(t.name),
+            domains: list(t.domains),
+            custom_attributes: t
+                .custom_attributes
+                .map(|m| m.into_iter().map(|(k, v)| (k, at(v))).collect()),
+            enforce_sso: t.enforce_sso,
+            disabled: t.disabled,
+            parent: t.parent.map(at),
+            default_roles: list(t.default_roles),
+            protect: t.protect,
         }
     }
 }

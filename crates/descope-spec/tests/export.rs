@@ -1,6 +1,6 @@
 //! Export round trips and the JSON Schema.
 
-use std::collections::BTreeMap;
+use descope_api::Attrs;
 use std::path::Path;
 
 use descope_api::Tenant;
@@ -85,7 +85,7 @@ fn tricky_strings_round_trip() {
         .map(|(i, s)| DesiredTenant {
             id: format!("t{i:02}"),
             name: (*s).to_owned(),
-            custom_attributes: Some(BTreeMap::from([
+            custom_attributes: Some(Attrs::from([
                 ((*s).to_owned(), json!(s)),
                 ("list".to_owned(), json!([s, "plain"])),
             ])),
@@ -103,7 +103,7 @@ fn every_field_round_trips_and_output_is_stable() {
         id: "acme".into(),
         name: "ACME Corp".into(),
         domains: Some(vec!["acme.com".into(), "acme.io".into()]),
-        custom_attributes: Some(BTreeMap::from([
+        custom_attributes: Some(Attrs::from([
             ("plan".into(), json!("enterprise")),
             ("seats".into(), json!(50)),
             ("ratio".into(), json!(0.5)),
@@ -125,7 +125,7 @@ fn every_field_round_trips_and_output_is_stable() {
         id: "bare".into(),
         name: "Bare".into(),
         domains: Some(vec![]),
-        custom_attributes: Some(BTreeMap::new()),
+        custom_attributes: Some(Attrs::new()),
         default_roles: Some(vec![]),
         ..DesiredTenant::default()
     };

@@ -379,3 +379,22 @@ fn many_tenants_load() {
     assert_eq!(spec.tenants.len(), 20_000);
     assert_eq!(spec.tenants[19_999].location.line, 2 + 3 * 19_999);
 }
+
+#[test]
+fn a_long_commented_out_block_loads_on_both_paths() {
+    // serde-saphyr with its `comments` feature buffered comments while looking ahead and refused
+    // more than 96 ("too many buffered comments"); a commented-out block of tenants is common.
+    let mut text = String::from("tenants:\n");
+    for i in 0..150 {
+        text.push_str(&format!("  # - id: old{i}\n  #   name: Old {i}\n"));
+    }
+    text.push_str("  - id: acme\n    name: ACME\n");
+    for i in 0..150 {
+        text.push_str(&format!("# trailing note {i}\n"));
+    }
+    text.push_str("protected: [a]\n");
+    let path = Path::new("t.yaml");
+    let serde = descope_spec::parse_serde(path, &text, &no_vars).expect("serde-saphyr reads it");
+    assert_eq!(serde.tenants.len(), 1);
+    assert_eq!(parse(path, &text, &no_vars), Ok(serde));
+}

@@ -1,10 +1,11 @@
 //! The plan: desired tenants vs live tenants → ordered creates, updates, deletes, unchanged.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use descope_api::{Tenant, TenantRequest};
+use descope_api::hash::{FastMap, fast_map};
+use descope_api::{Attrs, Tenant, TenantRequest};
 use descope_spec::DesiredTenant;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -77,7 +78,7 @@ pub struct Change {
     /// Create: the create body. Update: the full record (live merged with desired; unmanaged
     /// fields carried over) — `None` when only `defaultRoles` change, since the record itself
     /// does not. Delete and unchanged: `None`.
-    pub request: Option<TenantRequest>,
+    pub request: Option<Box<TenantRequest>>,
     /// `Some` when `updateDefaultRoles` must be called after the create/update.
     pub default_roles: Option<Vec<String>>,
     /// The file marks this tenant `protect: true`, or a `protected` pattern matches it. A
@@ -206,31 +207,26 @@ pub fn plan(
     let protected = compile("protected", &opts.protected)?;
     let in_scope = |id: &str| only.is_empty() || matches_any(&only, id);
 
-    let mut desired_all: HashMap<&str, &DesiredTenant> = HashMap::with_capacity(desired.len());
+    let mut desired_all: FastMap<&str, &DesiredTenant> = fast_map(desired.len());
     for d in desired {
         if desired_all.insert(d.id.as_str(), d).is_some() {
             return Err(PlanError::DuplicateId { id: d.id.clone() });
         }
     }
-    let live_all: HashMap<&str, &Tenant> = live.iter().map(|t| (t.id.as_str(), t)).collect();
-    let d_scoped: BTreeMap<&str, &DesiredTenant> = desired_all
-        .iter()
-        .filter(|(id, _)| in_scope(id))
-        .map(|(k, v)| (*k, *v))
-        .collect();
-    let l_scoped: BTreeMap<&str, &Tenant> = live_all
-        .iter()
-        .filter(|(id, _)| in_scope(id))
-        .map(|(k, v)| (*k, *v))
-        .collect();
+    let mut live_all: FastMap<&str, &Tenant> = fast_map(live.len());
+    live_all.extend(live.iter().map(|t| (t.id.as_str(), t)));
+    // The desired tenants in scope, by id. (For an id in scope, its live tenant is in scope too,
+    // so `live_all` answers for the scoped live set.)
+    let mut d_scoped: Vec<&DesiredTenant> = desired.iter().filter(|d| in_scope(&d.id)).collect();
+    d_scoped.sort_unstable_by(|a, b| a.id.cmp(&b.id));
 
     // Parents: create-time only, and must resolve.
-    for (id, d) in &d_scoped {
+    for d in &d_scoped {
         let Some(parent) = &d.parent else { continue };
-        match l_scoped.get(id) {
+        match live_all.get(d.id.as_str()) {
             Some(l) if l.parent != *parent => {
                 return Err(PlanError::ParentChanged {
-                    id: (*id).to_owned(),
+                    id: d.id.clone(),
                     live: l.parent.clone(),
                     desired: parent.clone(),
                 });
@@ -240,7 +236,7 @@ pub fn plan(
                 || live_all.contains_key(parent.as_str()) => {}
             None => {
                 return Err(PlanError::UnknownParent {
-                    id: (*id).to_owned(),
+                    id: d.id.clone(),
                     parent: parent.clone(),
                 });
             }
@@ -250,8 +246,8 @@ pub fn plan(
     let mut creates = Vec::new();
     let mut updates = Vec::new();
     let mut unchanged = Vec::new();
-    for (id, d) in &d_scoped {
-        match l_scoped.get(id) {
+    for d in &d_scoped {
+        match live_all.get(d.id.as_str()) {
             None => creates.push(create(d)),
             Some(l) => {
                 let c = update(d, l);
@@ -265,9 +261,10 @@ pub fn plan(
     }
 
     let mut deletes = Vec::new();
-    for (id, _) in l_scoped
+    for id in live
         .iter()
-        .filter(|(id, _)| !d_scoped.contains_key(*id))
+        .map(|t| t.id.as_str())
+        .filter(|id| in_scope(id) && !desired_all.contains_key(id))
     {
         let is_protected = matches_any(&protected, id);
         let action = if opts.prune && !is_protected {
@@ -297,12 +294,13 @@ pub fn plan(
             max: opts.max_deletes,
         });
     }
-    check_names(&d_scoped, &deletes, live)?;
+    let desired_in_scope = |id: &str| desired_all.get(id).copied().filter(|_| in_scope(id));
+    check_names(&d_scoped, desired_in_scope, &deletes, live)?;
 
     // Order: creates by depth among creates (parents first), deletes children first.
     let create_parent: HashMap<&str, &str> = d_scoped
-        .values()
-        .filter(|d| !l_scoped.contains_key(d.id.as_str()))
+        .iter()
+        .filter(|d| !live_all.contains_key(d.id.as_str()))
         .filter_map(|d| d.parent.as_deref().map(|p| (d.id.as_str(), p)))
         .collect();
     let mut create_depth = HashMap::with_capacity(creates.len());
@@ -405,29 +403,28 @@ fn check_deletes(
 }
 
 /// A name the plan gives a tenant must not stay on another tenant.
-fn check_names(
-    d_scoped: &BTreeMap<&str, &DesiredTenant>,
+fn check_names<'a>(
+    d_scoped: &[&'a DesiredTenant],
+    desired_in_scope: impl Fn(&str) -> Option<&'a DesiredTenant>,
     deletes: &[Change],
-    live: &[Tenant],
+    live: &'a [Tenant],
 ) -> Result<(), PlanError> {
     let deleted: HashSet<&str> = deletes.iter().map(|c| c.id.as_str()).collect();
     // The name each live tenant has after the plan (outside the scope: its live name).
-    let mut final_owner: HashMap<&str, &str> = HashMap::with_capacity(live.len());
+    let mut final_owner: FastMap<&str, &str> = fast_map(live.len());
     for t in live {
         if deleted.contains(t.id.as_str()) {
             continue;
         }
-        let name = d_scoped
-            .get(t.id.as_str())
-            .map_or(t.name.as_str(), |d| d.name.as_str());
+        let name = desired_in_scope(t.id.as_str()).map_or(t.name.as_str(), |d| d.name.as_str());
         final_owner.insert(name, t.id.as_str());
     }
-    for (id, d) in d_scoped {
+    for d in d_scoped {
         if let Some(other) = final_owner.get(d.name.as_str())
-            && other != id
+            && *other != d.id
         {
             return Err(PlanError::NameTaken {
-                id: (*id).to_owned(),
+                id: d.id.clone(),
                 name: d.name.clone(),
                 other: (*other).to_owned(),
             });
@@ -440,7 +437,7 @@ fn strings(v: &[String]) -> Value {
     Value::Array(v.iter().cloned().map(Value::String).collect())
 }
 
-fn attrs(m: &BTreeMap<String, Value>) -> Value {
+fn attrs(m: &Attrs) -> Value {
     Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
@@ -479,7 +476,7 @@ fn create(d: &DesiredTenant) -> Change {
         id: d.id.clone(),
         action: Action::Create,
         fields,
-        request: Some(TenantRequest {
+        request: Some(Box::new(TenantRequest {
             id: d.id.clone(),
             name: d.name.clone(),
             self_provisioning_domains: d.domains.clone().unwrap_or_default(),
@@ -488,7 +485,7 @@ fn create(d: &DesiredTenant) -> Change {
             disabled: d.disabled.unwrap_or(false),
             parent: d.parent.clone().unwrap_or_default(),
             ..TenantRequest::default()
-        }),
+        })),
         default_roles: d.default_roles.clone().filter(|r| !r.is_empty()),
         protected: d.protect,
     }
@@ -496,7 +493,7 @@ fn create(d: &DesiredTenant) -> Change {
 
 fn update(d: &DesiredTenant, l: &Tenant) -> Change {
     // The full record is built only when a field of it changes (most tenants are unchanged).
-    let mut req: Option<TenantRequest> = None;
+    let mut req: Option<Box<TenantRequest>> = None;
     let mut fields = Vec::new();
     if d.name != l.name {
         fields.push(FieldChange {
@@ -504,7 +501,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: Value::String(l.name.clone()),
             new: Value::String(d.name.clone()),
         });
-        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+        req.get_or_insert_with(|| Box::new(TenantRequest::from_tenant(l)))
             .name = d.name.clone();
     }
     if let Some(v) = &d.domains
@@ -515,7 +512,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: strings(&l.self_provisioning_domains),
             new: strings(v),
         });
-        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+        req.get_or_insert_with(|| Box::new(TenantRequest::from_tenant(l)))
             .self_provisioning_domains = v.clone();
     }
     if let Some(v) = &d.custom_attributes
@@ -526,7 +523,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: attrs(&l.custom_attributes),
             new: attrs(v),
         });
-        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+        req.get_or_insert_with(|| Box::new(TenantRequest::from_tenant(l)))
             .custom_attributes = v.clone();
     }
     if let Some(v) = d.enforce_sso
@@ -537,7 +534,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: Value::Bool(l.enforce_sso),
             new: Value::Bool(v),
         });
-        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+        req.get_or_insert_with(|| Box::new(TenantRequest::from_tenant(l)))
             .enforce_sso = v;
     }
     if let Some(v) = d.disabled
@@ -548,7 +545,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
             old: Value::Bool(l.disabled),
             new: Value::Bool(v),
         });
-        req.get_or_insert_with(|| TenantRequest::from_tenant(l))
+        req.get_or_insert_with(|| Box::new(TenantRequest::from_tenant(l)))
             .disabled = v;
     }
     let mut default_roles = None;
@@ -577,12 +574,16 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
 }
 
 fn same_set(a: &[String], b: &[String]) -> bool {
+    if a.len() <= 8 && b.len() <= 8 {
+        // Short lists (the usual case): no allocation.
+        return a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x));
+    }
     let a: HashSet<&String> = a.iter().collect();
     let b: HashSet<&String> = b.iter().collect();
     a == b
 }
 
-fn same_map(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
+fn same_map(a: &Attrs, b: &Attrs) -> bool {
     a.len() == b.len()
         && a.iter()
             .all(|(k, v)| b.get(k).is_some_and(|w| same_value(v, w)))

@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use descope_api::hash::{FastMap, fast_map};
 use descope_api::{Client, Tenant};
 use descope_store::TargetType;
 use descope_sync::{Action, Change, Plan, PlanOptions};
 use futures::StreamExt;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::show_value;
@@ -64,23 +67,84 @@ pub async fn export(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {
     Ok(Exit::Success)
 }
 
-/// The plan as documented JSON (`-o json`, `--out`).
-fn plan_json(
-    plan: &Plan,
-    project_id: &str,
-    config: Option<&Path>,
-    fingerprints: &BTreeMap<String, Value>,
-) -> Value {
-    let s = plan.summary();
-    json!({
-        "formatVersion": PLAN_FORMAT,
-        "projectId": project_id,
-        "config": config,
-        "summary": {"create": s.create, "update": s.update, "delete": s.delete, "unchanged": s.unchanged},
-        "changes": plan.changes.iter().filter(|c| !matches!(c.action, Action::Unchanged)).map(change_json).collect::<Vec<_>>(),
-        "unchanged": plan.changes.iter().filter(|c| matches!(c.action, Action::Unchanged)).map(|c| c.id.clone()).collect::<Vec<_>>(),
-        "fingerprints": fingerprints,
-    })
+/// The plan as documented JSON (`-o json`, `--out`), serialised straight from the plan as it
+/// is written: no intermediate JSON tree (a plan of 100,000 tenants).
+struct PlanDoc<'a> {
+    plan: &'a Plan,
+    project_id: &'a str,
+    config: Option<&'a Path>,
+    /// Sorted by id.
+    fingerprints: &'a [(&'a str, Option<String>)],
+}
+
+impl Serialize for PlanDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let sum = self.plan.summary();
+        let mut m = s.serialize_map(Some(7))?;
+        m.serialize_entry("formatVersion", &PLAN_FORMAT)?;
+        m.serialize_entry("projectId", self.project_id)?;
+        m.serialize_entry("config", &self.config)?;
+        m.serialize_entry("summary", &sum)?;
+        m.serialize_entry(
+            "changes",
+            &Seq(|| {
+                self.plan
+                    .changes
+                    .iter()
+                    .filter(|c| !matches!(c.action, Action::Unchanged))
+                    .map(ChangeDoc)
+            }),
+        )?;
+        m.serialize_entry(
+            "unchanged",
+            &Seq(|| {
+                self.plan
+                    .changes
+                    .iter()
+                    .filter(|c| matches!(c.action, Action::Unchanged))
+                    .map(|c| c.id.as_str())
+            }),
+        )?;
+        m.serialize_entry("fingerprints", &FingerprintsDoc(self.fingerprints))?;
+        m.end()
+    }
+}
+
+/// A sequence serialised from an iterator made on demand.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+struct ChangeDoc<'a>(&'a Change);
+
+impl Serialize for ChangeDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.0;
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("id", &c.id)?;
+        m.serialize_entry("action", action_name(&c.action))?;
+        m.serialize_entry("fields", &c.fields)?;
+        m.serialize_entry("request", &c.request)?;
+        m.serialize_entry("defaultRoles", &c.default_roles)?;
+        m.end()
+    }
+}
+
+struct FingerprintsDoc<'a>(&'a [(&'a str, Option<String>)]);
+
+impl Serialize for FingerprintsDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(id, fp)| (id, fp)))
+    }
 }
 
 fn action_name(a: &Action) -> &'static str {
@@ -90,16 +154,6 @@ fn action_name(a: &Action) -> &'static str {
         Action::Delete => "delete",
         Action::Unchanged => "unchanged",
     }
-}
-
-fn change_json(c: &Change) -> Value {
-    json!({
-        "id": c.id,
-        "action": action_name(&c.action),
-        "fields": c.fields.iter().map(|f| json!({"field": f.field, "old": f.old, "new": f.new})).collect::<Vec<_>>(),
-        "request": c.request,
-        "defaultRoles": c.default_roles,
-    })
 }
 
 fn change_from_json(v: &Value) -> Result<Change, String> {
@@ -116,10 +170,10 @@ fn change_from_json(v: &Value) -> Result<Change, String> {
     };
     let request = match v.get("request") {
         None | Some(Value::Null) => None,
-        Some(r) => Some(
+        Some(r) => Some(Box::new(
             serde_json::from_value(r.clone())
                 .map_err(|e| format!("change `{id}`: bad request: {e}"))?,
-        ),
+        )),
     };
     let default_roles = match v.get("defaultRoles") {
         None | Some(Value::Null) => None,
@@ -254,15 +308,26 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
 
 /// Fingerprints of what the plan read: every live tenant in scope, and `null` for each desired
 /// tenant that was absent (so a tenant created meanwhile also makes the plan stale).
-fn fingerprints_of(plan: &Plan, live: &[Tenant]) -> BTreeMap<String, Value> {
-    let by_id: BTreeMap<&str, &Tenant> = live.iter().map(|t| (t.id.as_str(), t)).collect();
-    let mut out = BTreeMap::new();
-    for c in &plan.changes {
-        let fp = by_id
-            .get(c.id.as_str())
-            .map_or(Value::Null, |t| Value::String(descope_sync::fingerprint(t)));
-        out.insert(c.id.clone(), fp);
-    }
+fn fingerprints_of<'a>(
+    plan: &'a Plan,
+    live: &FastMap<&str, String>,
+) -> Vec<(&'a str, Option<String>)> {
+    let mut out: Vec<(&str, Option<String>)> = plan
+        .changes
+        .iter()
+        .map(|c| (c.id.as_str(), live.get(c.id.as_str()).cloned()))
+        .collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out
+}
+
+/// The fingerprint of every live tenant, by id.
+fn live_fingerprints(live: &[Tenant]) -> FastMap<&str, String> {
+    let mut out = fast_map(live.len());
+    out.extend(
+        live.iter()
+            .map(|t| (t.id.as_str(), descope_sync::fingerprint(t))),
+    );
     out
 }
 
@@ -303,6 +368,10 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     // The whole project goes to the planner: `--only` scopes the changes, but parents, names and
     // kept children outside the scope still count.
 
+    // The plan document (with fingerprints) is written for --out, and for a dry run in JSON/YAML.
+    let needs_doc =
+        args.out.is_some() || (args.dry_run && !matches!(ctx.out.format, Format::Table));
+    let mut fps_done = None;
     let plan = if let Some(saved) = saved {
         if saved.project_id != project_id {
             return Err(CliError::new(format!(
@@ -350,12 +419,38 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             max_deletes: args.max_deletes,
             protected: spec.protected.clone(),
         };
-        descope_sync::plan(&spec.tenants, &live, &opts)
-            .map_err(|e| plan_error(&e, args.config.as_deref(), spec))?
+        // The fingerprints of the live tenants are hashed on a second thread while the plan is
+        // made; they are only needed when the plan document is written.
+        let (plan, live_fps) = std::thread::scope(|s| {
+            let fps = needs_doc.then(|| s.spawn(|| live_fingerprints(&live)));
+            let plan = descope_sync::plan(&spec.tenants, &live, &opts);
+            (plan, fps.map(|h| h.join()))
+        });
+        let plan = plan.map_err(|e| plan_error(&e, args.config.as_deref(), spec))?;
+        fps_done = match live_fps {
+            Some(Ok(fps)) => Some(fps),
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => None,
+        };
+        plan
     };
 
-    let fingerprints = fingerprints_of(&plan, &live);
-    let doc = plan_json(&plan, &project_id, args.config.as_deref(), &fingerprints);
+    let live_fps = match fps_done {
+        Some(fps) => fps,
+        None if needs_doc => live_fingerprints(&live),
+        None => fast_map(0),
+    };
+    let fingerprints = if needs_doc {
+        fingerprints_of(&plan, &live_fps)
+    } else {
+        Vec::new()
+    };
+    let doc = PlanDoc {
+        plan: &plan,
+        project_id: &project_id,
+        config: args.config.as_deref(),
+        fingerprints: &fingerprints,
+    };
     if let Some(out) = &args.out {
         super::flow::write_file(
             out,

@@ -156,7 +156,7 @@ pub async fn create(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
         id: args.id.clone().unwrap_or_default(),
         name: args.name.clone(),
         self_provisioning_domains: args.domains.clone(),
-        custom_attributes: attrs,
+        custom_attributes: attrs.into(),
         disabled: args.disabled,
         parent: args.parent.clone().unwrap_or_default(),
         ..TenantRequest::default()

@@ -133,8 +133,8 @@ fn attr_value(rng: &mut Rng) -> Value {
     }
 }
 
-fn attrs(rng: &mut Rng) -> BTreeMap<String, Value> {
-    let mut out = BTreeMap::new();
+fn attrs(rng: &mut Rng) -> descope_api::Attrs {
+    let mut out = descope_api::Attrs::new();
     for k in ["plan", "seats", "region", "beta"] {
         if rng.chance(50) {
             out.insert(k.to_owned(), attr_value(rng));
