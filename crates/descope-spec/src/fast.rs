@@ -18,10 +18,10 @@
 //!   closed on the same line;
 //! - block sequences of scalars (`domains:` then `- a.com` lines) and a block mapping under
 //!   `customAttributes:`;
-//! - comments, blank lines, UTF-8 text.
+//! - comments, blank lines, UTF-8 text, LF or CRLF line breaks.
 //!
 //! Everything else steps aside: anchors, aliases, tags, block scalars, multi-line scalars or
-//! flows, document markers, directives, tabs, CR, BOM, control characters, duplicate or unknown
+//! flows, document markers, directives, tabs, a CR without LF, BOM, control characters, duplicate or unknown
 //! keys, missing values, nulls, YAML 1.1 words, numbers other than plain decimals, etc.
 
 use std::collections::BTreeMap;
@@ -80,21 +80,25 @@ pub(crate) fn parse(text: &str, on_tenant: &mut dyn FnMut(Entry)) -> R<Vec<At<St
     Ok(protected.unwrap_or_default())
 }
 
-/// Characters the fast path does not read: control characters (but `\n`), DEL, C1 controls,
-/// BOM, the Unicode line and paragraph separators, and non-characters.
+/// Characters the fast path does not read: control characters (but `\n`, and `\r` directly
+/// before `\n`), DEL, C1 controls, BOM, the Unicode line and paragraph separators, and
+/// non-characters.
 fn prescan(text: &str) -> R<()> {
-    let bad_ascii = |b: u8| (b < 0x20 && b != b'\n') || b == 0x7f;
+    let bytes = text.as_bytes();
+    let bad_ascii = |i: usize, b: u8| {
+        (b < 0x20 && b != b'\n' && !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n'))) || b == 0x7f
+    };
     if text.is_ascii() {
-        return if text.bytes().any(bad_ascii) {
+        return if bytes.iter().enumerate().any(|(i, &b)| bad_ascii(i, b)) {
             Err(Bail)
         } else {
             Ok(())
         };
     }
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         let u = u32::from(c);
         let bad = if u < 0x80 {
-            bad_ascii(u as u8)
+            bad_ascii(i, u as u8)
         } else {
             (0x80..=0x9f).contains(&u) || matches!(u, 0xfeff | 0x2028 | 0x2029 | 0xfffe | 0xffff)
         };
@@ -159,6 +163,8 @@ impl<'a> Lines<'a> {
             let end = rest.find('\n').unwrap_or(rest.len());
             let s = &rest[..end];
             self.pos += end + 1;
+            // A CRLF line break (prescan allows `\r` only before `\n`).
+            let s = s.strip_suffix('\r').unwrap_or(s);
             self.no += 1;
             let indent = s.len() - s.trim_start_matches(' ').len();
             let content = &s[indent..];
@@ -888,7 +894,8 @@ mod tests {
             "tenants:\n  - id: a\n    name: |\n      b\n",
             "tenants:\n  - id: a\n    name: b\n      c\n",
             "---\ntenants: []\n",
-            "tenants:\r\n  - id: a\r\n    name: b\r\n",
+            "tenants:\r  - id: a\r    name: b\r",
+            "tenants:\n  - id: a\n    name: b\r c\n",
             "tenants:\n\t- id: a\n",
             "\u{feff}tenants: []\n",
             "tenants:\n  - id: a\n    name: b\n    name: c\n",
@@ -910,6 +917,13 @@ mod tests {
         ] {
             assert_eq!(entries(text).map(|_| ()), Err(Bail), "{text:?}");
         }
+    }
+
+    #[test]
+    fn reads_crlf_line_breaks() {
+        let e = entries("tenants:\r\n  - id: a  # c\r\n    name: \"b\"\r\n    domains:\r\n    - x.com\r\n").unwrap();
+        assert_eq!(e[0].name.value, "b");
+        assert_eq!(e[0].domains.as_ref().unwrap()[0].value, "x.com");
     }
 
     #[test]

@@ -429,6 +429,9 @@ fn document(r: &mut Rng) -> String {
     if !protected_first && r.chance(25) {
         protected(r, &mut out);
     }
+    if r.chance(8) {
+        out = out.replace('\n', "\r\n"); // Windows line breaks
+    }
     out
 }
 

@@ -383,7 +383,7 @@ fn many_tenants_load() {
 #[test]
 fn a_long_commented_out_block_loads_on_both_paths() {
     // serde-saphyr with its `comments` feature buffered comments while looking ahead and refused
-    // more than 96 ("too many buffered comments"); a commented-out block of tenants is common.
+    // more than 32 ("too many buffered comments"); a commented-out block of tenants is common.
     let mut text = String::from("tenants:\n");
     for i in 0..150 {
         text.push_str(&format!("  # - id: old{i}\n  #   name: Old {i}\n"));
