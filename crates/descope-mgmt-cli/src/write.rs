@@ -176,7 +176,7 @@ impl<'a> Writer<'a> {
             async move {
                 let id = item.target_id.clone();
                 let written = tokio::task::spawn_blocking(move || {
-                    store.write(&NewBackup {
+                    store.write_unsynced(&NewBackup {
                         operation: item.operation,
                         target_type: item.target_type,
                         target_id: &item.target_id,
@@ -195,6 +195,10 @@ impl<'a> Writer<'a> {
             .buffer_unordered(parallel.max(1))
             .collect()
             .await;
+        let cannot = |what: String| {
+            CliError::new(format!("{what}\nnothing was changed"))
+                .hint("check that the data dir is writable and has free space (DESCOPE_MGMT_HOME)")
+        };
         let mut out = std::collections::BTreeMap::new();
         for (id, r) in results {
             match r {
@@ -202,17 +206,18 @@ impl<'a> Writer<'a> {
                     out.insert(id, path);
                 }
                 Ok(Err(e)) => {
-                    return Err(CliError::new(format!("cannot write the backup of `{id}`; nothing was changed\n{e}"))
-                        .hint("check that the data dir is writable and has free space (DESCOPE_MGMT_HOME)"));
+                    return Err(cannot(format!("cannot write the backup of `{id}`: {e}")));
                 }
-                Err(e) => {
-                    return Err(CliError::new(format!(
-                        "backup task failed: {e}; nothing was changed"
-                    )));
-                }
+                Err(e) => return Err(cannot(format!("backup task failed: {e}"))),
             }
         }
-        Ok(out)
+        // One directory sync for the whole batch makes every backup durable before any write.
+        let store = self.backups.clone();
+        match tokio::task::spawn_blocking(move || store.sync()).await {
+            Ok(Ok(())) => Ok(out),
+            Ok(Err(e)) => Err(cannot(format!("cannot sync the backups to disk: {e}"))),
+            Err(e) => Err(cannot(format!("backup sync task failed: {e}"))),
+        }
     }
 
     /// Runs one write request and appends its audit record (ok, or the error code) before

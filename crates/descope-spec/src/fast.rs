@@ -921,7 +921,10 @@ mod tests {
 
     #[test]
     fn reads_crlf_line_breaks() {
-        let e = entries("tenants:\r\n  - id: a  # c\r\n    name: \"b\"\r\n    domains:\r\n    - x.com\r\n").unwrap();
+        let e = entries(
+            "tenants:\r\n  - id: a  # c\r\n    name: \"b\"\r\n    domains:\r\n    - x.com\r\n",
+        )
+        .unwrap();
         assert_eq!(e[0].name.value, "b");
         assert_eq!(e[0].domains.as_ref().unwrap()[0].value, "x.com");
     }

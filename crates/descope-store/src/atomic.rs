@@ -57,12 +57,15 @@ pub fn write_atomic_with_mode(
 }
 
 /// Writes `bytes` to a new file `<dir>/<stem><ext>`, or `<stem>-2<ext>`, `<stem>-3<ext>`… when
-/// that name is taken: never overwrites. Same atomicity as [`write_atomic`].
+/// that name is taken: never overwrites. Same atomicity as [`write_atomic`]; with
+/// `sync_dir_after == false` the directory is not fsynced, and the caller must call
+/// [`sync_dir`] before relying on the file being there after a crash (one sync for a batch).
 pub(crate) fn write_new_unique(
     dir: &Path,
     stem: &str,
     ext: &str,
     bytes: &[u8],
+    sync_dir_after: bool,
 ) -> Result<PathBuf, StoreError> {
     const MAX_ATTEMPTS: u32 = 10_000;
     let mut temp = write_temp(dir, bytes, FILE_MODE)?;
@@ -75,7 +78,9 @@ pub(crate) fn write_new_unique(
         let target = dir.join(name);
         match temp.persist_noclobber(&target) {
             Ok(_) => {
-                sync_dir(dir)?;
+                if sync_dir_after {
+                    sync_dir(dir)?;
+                }
                 return Ok(target);
             }
             Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => temp = e.file,
@@ -149,7 +154,7 @@ fn set_mode(_file: &File, _mode: u32) -> io::Result<()> {
 }
 
 /// Makes a rename in `dir` durable. Filesystems that cannot fsync a directory are tolerated.
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     #[cfg(unix)]
     {
         let result = File::open(dir).and_then(|d| d.sync_all());

@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::atomic::{create_private_dir_all, write_new_unique};
+use crate::atomic::{create_private_dir_all, sync_dir, write_new_unique};
 use crate::data_dir::{DataDir, validate_project_id};
 use crate::error::StoreError;
 use crate::target::TargetType;
@@ -125,6 +125,23 @@ impl BackupStore {
     /// outside `[A-Za-z0-9._-]` become `_`), adding `-2`, `-3`… when the name is taken. Creates
     /// the directories with mode 0700; the file gets 0600 and is written atomically.
     pub fn write(&self, backup: &NewBackup<'_>) -> Result<PathBuf, StoreError> {
+        self.write_file(backup, true)
+    }
+
+    /// As [`BackupStore::write`], but the backup directory is not fsynced: for a batch, written in
+    /// parallel and followed by one [`BackupStore::sync`] (a sync of 1,000 tenants writes 1,000
+    /// backups before its first write). Each file is still complete and fsynced.
+    pub fn write_unsynced(&self, backup: &NewBackup<'_>) -> Result<PathBuf, StoreError> {
+        self.write_file(backup, false)
+    }
+
+    /// Makes every backup written so far durable (fsyncs the project's backup directory).
+    pub fn sync(&self) -> Result<(), StoreError> {
+        validate_project_id(&self.project_id)?;
+        sync_dir(&self.dir())
+    }
+
+    fn write_file(&self, backup: &NewBackup<'_>, sync: bool) -> Result<PathBuf, StoreError> {
         validate_project_id(&self.project_id)?;
         let dir = self.dir();
         create_private_dir_all(&dir)?;
@@ -136,7 +153,7 @@ impl BackupStore {
             backup.target_type,
             file_component(backup.target_id, 150),
         );
-        write_new_unique(&dir, &stem, ".json", &bytes)
+        write_new_unique(&dir, &stem, ".json", &bytes, sync)
     }
 
     /// Every `*.json` file of this project's backups, loaded; dotfiles (temp files) are skipped.
