@@ -258,15 +258,13 @@ fn bad_plain_start(line: Line<'_>, pos: usize) -> bool {
 /// left to serde-saphyr, which reports them.
 const MAX_KEY: usize = 512;
 
-/// A mapping key at `off` in block context, with the offset of its inline value (`None` when
-/// the rest of the line is empty: the value is a nested block on the following lines).
-fn block_key(line: Line<'_>, off: usize) -> R<(String, Option<usize>)> {
+/// A mapping key at `off`: quoted, or plain up to its `:` (in block context the first `:` followed
+/// by a space or the end of the line; in a flow mapping the first `:`). Returns the key and the
+/// offset of its `:`.
+fn mapping_key(line: Line<'_>, off: usize, flow: bool) -> R<(String, usize)> {
     let (key, colon) = match line.byte(off) {
         Some(b'"' | b'\'') => {
             let (sc, end) = quoted(line, off)?;
-            if line.byte(end) != Some(b':') {
-                return Err(Bail);
-            }
             (sc.text, end)
         }
         _ => {
@@ -278,21 +276,34 @@ fn block_key(line: Line<'_>, off: usize) -> R<(String, Option<usize>)> {
             loop {
                 match bytes.get(i) {
                     None => return Err(Bail),
-                    Some(b':') if matches!(bytes.get(i + 1), None | Some(b' ')) => break,
+                    Some(b':') if flow || matches!(bytes.get(i + 1), None | Some(b' ')) => break,
+                    Some(b',' | b'[' | b']' | b'{' | b'}' | b'#') if flow => return Err(Bail),
                     Some(b'#') if bytes[i - 1] == b' ' => return Err(Bail),
                     _ => i += 1,
                 }
             }
             let key = &line.s[off..i];
-            if key.ends_with(' ') || key.contains(": ") {
+            if key.ends_with(' ') {
                 return Err(Bail);
             }
             (key.to_owned(), i)
         }
     };
-    if key.is_empty() || key == "<<" || is_null_word(&key) || colon - off > MAX_KEY {
+    if line.byte(colon) != Some(b':')
+        || key.is_empty()
+        || key == "<<"
+        || is_null_word(&key)
+        || colon - off > MAX_KEY
+    {
         return Err(Bail);
     }
+    Ok((key, colon))
+}
+
+/// A mapping key at `off` in block context, with the offset of its inline value (`None` when
+/// the rest of the line is empty: the value is a nested block on the following lines).
+fn block_key(line: Line<'_>, off: usize) -> R<(String, Option<usize>)> {
+    let (key, colon) = mapping_key(line, off, false)?;
     // `key:` must be followed by a space or the end of the line.
     let after = colon + 1;
     if !matches!(line.byte(after), None | Some(b' ')) {
@@ -470,35 +481,8 @@ fn flow_map(line: Line<'_>, off: usize) -> R<(Vec<(String, Value)>, usize)> {
         return Ok((entries, pos + 1));
     }
     loop {
-        let (key, colon) = match line.byte(pos) {
-            Some(b'"' | b'\'') => {
-                let (sc, end) = quoted(line, pos)?;
-                (sc.text, end)
-            }
-            _ => {
-                if bad_plain_start(line, pos) {
-                    return Err(Bail);
-                }
-                let bytes = line.s.as_bytes();
-                let mut i = pos;
-                loop {
-                    match bytes.get(i) {
-                        None | Some(b',' | b'[' | b']' | b'{' | b'}' | b'#') => return Err(Bail),
-                        Some(b':') => break,
-                        _ => i += 1,
-                    }
-                }
-                let key = &line.s[pos..i];
-                if key.ends_with(' ') {
-                    return Err(Bail);
-                }
-                (key.to_owned(), i)
-            }
-        };
-        if key.is_empty() || key == "<<" || is_null_word(&key) || colon - pos > MAX_KEY {
-            return Err(Bail);
-        }
-        if line.byte(colon) != Some(b':') || line.byte(colon + 1) != Some(b' ') {
+        let (key, colon) = mapping_key(line, pos, true)?;
+        if line.byte(colon + 1) != Some(b' ') {
             return Err(Bail);
         }
         pos = skip_spaces(line, colon + 1);
