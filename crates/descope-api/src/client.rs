@@ -127,14 +127,12 @@ impl Client {
             // no TLS is spoken: skip loading the system's root certificates (a few ms per run).
             builder = builder.tls_certs_only(Vec::<reqwest::Certificate>::new());
         }
-        let http = builder
-            .build()
-            .map_err(|e| {
-                ApiError::Config(format!(
-                    "cannot set up the HTTP client: {}",
-                    error_chain(&e)
-                ))
-            })?;
+        let http = builder.build().map_err(|e| {
+            ApiError::Config(format!(
+                "cannot set up the HTTP client: {}",
+                error_chain(&e)
+            ))
+        })?;
         let mut retry = cfg.retry;
         retry.max_attempts = retry.max_attempts.max(1);
         retry.max_rate_limited_attempts = retry.max_rate_limited_attempts.max(1);
