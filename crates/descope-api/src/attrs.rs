@@ -132,12 +132,6 @@ impl From<BTreeMap<String, Value>> for Attrs {
     }
 }
 
-impl From<Attrs> for Value {
-    fn from(a: Attrs) -> Self {
-        Value::Object(a.into_iter().collect())
-    }
-}
-
 impl IntoIterator for Attrs {
     type Item = (String, Value);
     type IntoIter = std::vec::IntoIter<(String, Value)>;

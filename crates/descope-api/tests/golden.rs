@@ -10,7 +10,6 @@
 //! every field of the fixture body), or turn an error answer into the matching `ApiError`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use descope_api::{
@@ -21,8 +20,10 @@ use serde_json::{Map, Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const PROJECT: &str = "P2golden000000000000000000000";
-const KEY: &str = "K2golden-key";
+#[path = "../../../testdata/golden_fixtures.rs"]
+mod golden_fixtures;
+
+use golden_fixtures::{KEY, PROJECT, fixtures};
 
 /// What the stub received.
 #[derive(Debug, Default)]
@@ -32,23 +33,6 @@ struct Recorded {
     query: BTreeMap<String, String>,
     authorization: String,
     body: Vec<u8>,
-}
-
-fn fixtures() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/golden");
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read fixture");
-            let v: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", p.display()));
-            (p.file_name().unwrap().to_string_lossy().into_owned(), v)
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
 }
 
 fn find(buf: &[u8], needle: &[u8]) -> Option<usize> {

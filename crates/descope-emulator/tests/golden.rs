@@ -6,29 +6,12 @@
 //! `PUT /__emulator/state`), set faults (`fault`), send `warmup` identical requests first, use a
 //! wrong key (`"auth": "wrong"`), and check a follow-up exchange (`then`).
 
-use std::path::PathBuf;
-
 use serde_json::{Map, Value, json};
 
-const PROJECT: &str = "P2golden000000000000000000000";
-const KEY: &str = "K2golden-key";
+#[path = "../../../testdata/golden_fixtures.rs"]
+mod golden_fixtures;
 
-fn fixtures() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../testdata/golden");
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read fixture");
-            let v: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", p.display()));
-            (p.file_name().unwrap().to_string_lossy().into_owned(), v)
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
+use golden_fixtures::{KEY, PROJECT, fixtures};
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)

@@ -371,18 +371,15 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     // The plan document (with fingerprints) is written for --out, and for a dry run in JSON/YAML.
     let needs_doc =
         args.out.is_some() || (args.dry_run && !matches!(ctx.out.format, Format::Table));
-    let mut fps_done = None;
-    let plan = if let Some(saved) = saved {
+    // The plan, and the fingerprints of the live tenants when they were computed.
+    let (plan, live_fps) = if let Some(saved) = saved {
         if saved.project_id != project_id {
             return Err(CliError::new(format!(
                 "the plan was made for project {}, not {project_id}",
                 saved.project_id
             )));
         }
-        let now: BTreeMap<&str, String> = live
-            .iter()
-            .map(|t| (t.id.as_str(), descope_sync::fingerprint(t)))
-            .collect();
+        let now = live_fingerprints(&live);
         let stale: Vec<&String> = saved
             .fingerprints
             .iter()
@@ -408,7 +405,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             default_roles: None,
             protected: false,
         }));
-        Plan { changes }
+        (Plan { changes }, Some(now))
     } else {
         let spec = spec
             .as_ref()
@@ -427,23 +424,13 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             (plan, fps.map(|h| h.join()))
         });
         let plan = plan.map_err(|e| plan_error(&e, args.config.as_deref(), spec))?;
-        fps_done = match live_fps {
-            Some(Ok(fps)) => Some(fps),
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => None,
-        };
-        plan
+        let live_fps = live_fps.map(|r| r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (plan, live_fps)
     };
 
-    let live_fps = match fps_done {
-        Some(fps) => fps,
-        None if needs_doc => live_fingerprints(&live),
-        None => fast_map(0),
-    };
-    let fingerprints = if needs_doc {
-        fingerprints_of(&plan, &live_fps)
-    } else {
-        Vec::new()
+    let fingerprints = match &live_fps {
+        Some(fps) if needs_doc => fingerprints_of(&plan, fps),
+        _ => Vec::new(),
     };
     let doc = PlanDoc {
         plan: &plan,
