@@ -263,7 +263,7 @@ fn check_shown(s: &SavedChange, c: &Change) -> Result<(), String> {
                 .zip(s.request.as_ref())
                 .map(|(a, b)| differing_keys(a, b))
                 .filter(|k| !k.is_empty())
-                .map_or(String::new(), |k| format!(" ({k} differ)"))
+                .map_or(String::new(), |k| format!(": it differs in {k}"))
         ));
     }
     let roles = c

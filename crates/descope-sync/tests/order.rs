@@ -22,7 +22,11 @@ fn apply(p: &Plan, live: &[Tenant], reverse: bool) -> Result<Vec<Tenant>, String
     };
     let waves = schedule(&p.changes, live);
     let steps: usize = waves.iter().map(Vec::len).sum();
-    let writes = p.changes.iter().filter(|c| c.action != Action::Unchanged).count()
+    let writes = p
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unchanged)
+        .count()
         + p.changes.iter().filter(|c| c.temp_name.is_some()).count();
     assert_eq!(steps, writes, "every write is scheduled once");
     for mut wave in waves {
@@ -115,11 +119,7 @@ fn a_swap_goes_through_one_temporary_name() {
 fn a_chain_frees_each_name_before_it_is_taken_without_temporary_names() {
     let live = [live("a1", "A1"), live("b1", "B1"), live("c1", "C1")];
     let p = converges(
-        &[
-            want("a1", "B1"),
-            want("b1", "C1"),
-            want("c1", "C1-renamed"),
-        ],
+        &[want("a1", "B1"), want("b1", "C1"), want("c1", "C1-renamed")],
         &live,
         &PlanOptions::default(),
     );
@@ -147,7 +147,10 @@ fn a_three_cycle_and_a_separate_swap_each_get_one_temporary_name() {
         &live,
         &PlanOptions::default(),
     );
-    assert_eq!(temps(&p), [("a", "A (renaming a)"), ("x", "X (renaming x)")]);
+    assert_eq!(
+        temps(&p),
+        [("a", "A (renaming a)"), ("x", "X (renaming x)")]
+    );
 }
 
 #[test]
@@ -181,7 +184,11 @@ fn a_temporary_name_stays_within_the_name_length_limit() {
 
 #[test]
 fn creates_wait_for_the_rename_or_delete_that_frees_their_name() {
-    let live = [live("old", "Taken"), live("gone", "Gone"), live("keep", "K")];
+    let live = [
+        live("old", "Taken"),
+        live("gone", "Gone"),
+        live("keep", "K"),
+    ];
     let mut child = want("child", "Child");
     child.parent = Some("new".into());
     converges(
@@ -227,7 +234,9 @@ fn random_permutations_of_names_converge_in_one_apply() {
     let mut rng = Rng::new(11);
     for round in 0..300 {
         let n = 1 + rng.below(9) as usize;
-        let live: Vec<Tenant> = (0..n).map(|i| live(&format!("t{i}"), &format!("N{i}"))).collect();
+        let live: Vec<Tenant> = (0..n)
+            .map(|i| live(&format!("t{i}"), &format!("N{i}")))
+            .collect();
         // Each kept tenant takes a random name among the live names and some new ones; a name
         // is given at most once. Some tenants are dropped (pruned), some created.
         let mut pool: Vec<String> = (0..n + 3).map(|i| format!("N{i}")).collect();
