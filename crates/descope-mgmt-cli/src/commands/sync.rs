@@ -295,8 +295,17 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
-    let v: Value = serde_json::from_str(&text)
-        .map_err(|e| bad(format!("invalid JSON at {}:{}: {e}", e.line(), e.column())))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        let what = e.to_string();
+        let what = what
+            .rsplit_once(" at line ")
+            .map_or(what.as_str(), |(w, _)| w);
+        bad(format!(
+            "invalid JSON at {}:{}: {what}",
+            e.line(),
+            e.column()
+        ))
+    })?;
     match v.get("formatVersion") {
         Some(n) if n.as_u64() == Some(u64::from(PLAN_FORMAT)) => {}
         Some(n @ Value::Number(_)) => {
@@ -504,6 +513,17 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             return Err(damaged_plan(
                 path,
                 &format!("tenant `{id}` is in the plan but has no fingerprint"),
+            ));
+        }
+        let changed: BTreeSet<&str> = saved.changes.iter().map(|c| c.id.as_str()).collect();
+        if let Some(id) = saved
+            .unchanged
+            .iter()
+            .find(|id| changed.contains(id.as_str()))
+        {
+            return Err(damaged_plan(
+                path,
+                &format!("tenant `{id}` is listed both as changed and as unchanged"),
             ));
         }
         let opts = match saved.options {
