@@ -53,6 +53,14 @@ fn temporary_name(old: &str, id: &str, n: usize) -> String {
 /// A pure function of the changes and the live tenants, by tenant id.
 #[must_use]
 pub fn temporary_names(changes: &[Change], live: &[Tenant]) -> BTreeMap<String, String> {
+    // Most plans rename nothing: no maps over the whole project for them.
+    let renames = changes
+        .iter()
+        .filter(|c| c.action == Action::Update && c.fields.iter().any(|f| f.field == "name"))
+        .count();
+    if renames < 2 {
+        return BTreeMap::new();
+    }
     let by_id: HashMap<&str, &Tenant> = live.iter().map(|t| (t.id.as_str(), t)).collect();
     let holder: HashMap<&str, &str> = live
         .iter()
