@@ -789,6 +789,8 @@ async fn apply(
     let mut results: Vec<(&Change, Outcome)> = Vec::new();
     // Tenants whose rename to a temporary name did not happen: their own write is not sent.
     let mut held_back: BTreeSet<&str> = BTreeSet::new();
+    // Tenants renamed to their temporary name: undoable from their backup even if the rest failed.
+    let mut renamed_temporarily: BTreeSet<&str> = BTreeSet::new();
     for wave in waves {
         let wave: Vec<(&Change, bool)> = wave
             .into_iter()
@@ -835,11 +837,24 @@ async fn apply(
         for (c, temporary, r) in outcomes {
             match r {
                 // The rename to a temporary name is a step of the change, not its outcome.
-                Ok(Outcome::Done) if temporary => {}
+                Ok(Outcome::Done) if temporary => {
+                    renamed_temporarily.insert(c.id.as_str());
+                }
                 Ok(o) => {
                     if temporary {
                         held_back.insert(c.id.as_str());
                     }
+                    // Its temporary name stays until a re-run gives it its new name.
+                    let o = match (o, &c.temp_name) {
+                        (Outcome::Failed(e), Some(t))
+                            if renamed_temporarily.contains(c.id.as_str()) =>
+                        {
+                            Outcome::Failed(format!(
+                                "{e} (it has the temporary name `{t}` until the sync is re-run)"
+                            ))
+                        }
+                        (o, _) => o,
+                    };
                     results.push((c, o));
                 }
                 Err(e) => {
@@ -852,7 +867,13 @@ async fn apply(
         }
     }
     bar.finish_and_clear();
-    report(ctx, &results, &backups, ctx.interrupt.stopped())
+    report(
+        ctx,
+        &results,
+        &backups,
+        &renamed_temporarily,
+        ctx.interrupt.stopped(),
+    )
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
@@ -999,6 +1020,7 @@ fn report(
     ctx: &Ctx,
     results: &[(&Change, Outcome)],
     backups: &BTreeMap<String, PathBuf>,
+    renamed_temporarily: &BTreeSet<&str>,
     interrupted: bool,
 ) -> CliResult {
     let count = |a: fn(&Action) -> bool| {
@@ -1026,7 +1048,7 @@ fn report(
         .count();
     let mut undo: Vec<String> = Vec::new();
     for (c, o) in results {
-        if !matches!(o, Outcome::Done) {
+        if !matches!(o, Outcome::Done) && !renamed_temporarily.contains(c.id.as_str()) {
             continue;
         }
         match c.action {
