@@ -206,6 +206,11 @@ fn desired(s: &SavedChange, live: Option<&Tenant>) -> Result<DesiredTenant, Stri
                 d.parent = Some(f.new.as_str().ok_or_else(|| bad("a string"))?.to_owned());
             }
             "defaultRoles" => d.default_roles = Some(strings(&f.new)?),
+            "parent" => {
+                return Err(format!(
+                    "the update of tenant `{id}` changes its parent, which is set only when a tenant is created"
+                ));
+            }
             other => return Err(format!("tenant `{id}` shows an unknown field `{other}`")),
         }
     }
