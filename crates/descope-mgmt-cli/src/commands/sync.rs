@@ -847,7 +847,8 @@ async fn apply(
                     // Its temporary name stays until a re-run gives it its new name.
                     let o = match (o, &c.temp_name) {
                         (Outcome::Failed(e), Some(t))
-                            if renamed_temporarily.contains(c.id.as_str()) =>
+                            if renamed_temporarily.contains(c.id.as_str())
+                                && !e.starts_with("default roles:") =>
                         {
                             Outcome::Failed(format!(
                                 "{e} (it has the temporary name `{t}` until the sync is re-run)"
