@@ -686,6 +686,97 @@ fn service_cases() -> Vec<Case> {
     ]
 }
 
+// issue 11: saved plans
+/// Saved plans edited beyond what they show (made by a dry run against the catalog's emulator).
+fn saved_plan_cases(env: &TestEnv, dir: &Path, one: &str) -> Vec<Case> {
+    let plan = dir.join("plan.json");
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        one,
+        "--dry-run",
+        "--out",
+        plan.to_str().unwrap(),
+    ])
+    .expect(0);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    let edit = |name: &str, f: &dyn Fn(&mut Value)| {
+        let mut v = saved.clone();
+        f(&mut v);
+        write_file(dir, name, serde_json::to_string_pretty(&v).unwrap())
+    };
+    let apply = |name: &'static str, file: String| {
+        case(
+            name,
+            1,
+            &["tenant", "sync", "--apply", "--yes", "--plan", &file],
+        )
+    };
+    let ten_deletes = |v: &mut Value| {
+        for i in 0..10 {
+            v["changes"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"id": format!("t{i}"), "action": "delete"}));
+        }
+    };
+    vec![
+        apply(
+            "plan: request edited to disable the tenant",
+            edit("p1.json", &|v| {
+                v["changes"][0]["request"]["disabled"] = json!(true)
+            }),
+        ),
+        apply(
+            "plan: request edited to clear customAttributes",
+            edit("p2.json", &|v| {
+                v["changes"][0]["request"]["customAttributes"] = json!({"x": 1});
+            }),
+        ),
+        apply(
+            "plan: request edited to change domains",
+            edit("p3.json", &|v| {
+                v["changes"][0]["request"]["selfProvisioningDomains"] = json!(["evil.com"]);
+            }),
+        ),
+        apply("plan: ten deletes added", edit("p4.json", &ten_deletes)),
+        apply(
+            "plan: ten deletes added with the summary to match",
+            edit("p5.json", &|v| {
+                ten_deletes(v);
+                v["summary"]["delete"] = json!(10);
+            }),
+        ),
+        apply(
+            "plan: a delete added for a tenant it updates",
+            edit("p6.json", &|v| {
+                v["changes"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"id": "acme", "action": "delete"}));
+                v["summary"]["delete"] = json!(1);
+            }),
+        ),
+        apply(
+            "plan: format version 99",
+            edit("p7.json", &|v| v["formatVersion"] = json!(99)),
+        ),
+        apply(
+            "plan: unknown action",
+            edit("p8.json", &|v| v["changes"][0]["action"] = json!("rename")),
+        ),
+        apply(
+            "plan: temporary name added",
+            edit("p9.json", &|v| v["changes"][0]["tempName"] = json!("Other")),
+        ),
+        apply(
+            "plan: not JSON",
+            write_file(dir, "p10.json", "{\"formatVersion\": 1,"),
+        ),
+    ]
+}
+
 /// Runs each case against `env` (or its stub) and returns (first message lines, problems).
 fn run_cases(
     env: &TestEnv,
@@ -797,6 +888,7 @@ fn bad_input_catalog() {
     cases.extend(flow_cases(dir));
     cases.extend(flag_cases());
     cases.extend(service_cases());
+    cases.extend(saved_plan_cases(&env, dir, &one)); // issue 11: saved plans
     assert!(cases.len() >= 40, "{} cases", cases.len());
     let (messages, mut failures) = run_cases(&env, dir, &one, &cases);
     failures.extend(untouched(&env));

@@ -14,9 +14,19 @@
 //!   that a kept tenant names as its parent, and never more than `max_deletes`.
 //! - An update's request is the full live record with only the managed fields changed, because
 //!   the service's update replaces every field.
+//! - Names are unique in a project: `schedule` frees a name (rename or delete) before a create or
+//!   rename takes it, and renames that form a cycle (a swap) first take a temporary name, which
+//!   the plan shows (`Change::temp_name`).
+//! - A saved plan is trusted only as far as it shows: `rederive` builds every request again from
+//!   its fields and the live tenants, and holds it to the `--prune` and `--max-deletes` it was
+//!   made with.
 
 mod fingerprint;
+mod order;
 mod plan;
+mod saved;
 
 pub use fingerprint::fingerprint;
+pub use order::{Step, schedule, temporary_names};
 pub use plan::{Action, Change, FieldChange, Plan, PlanError, PlanOptions, Summary, plan};
+pub use saved::{SavedChange, rederive};

@@ -84,10 +84,16 @@ pub struct Change {
     /// The file marks this tenant `protect: true`, or a `protected` pattern matches it. A
     /// protected live tenant that `--prune` would otherwise delete appears as `Unchanged`.
     pub protected: bool,
+    /// A rename that is part of a cycle (a swap, `a → b → a`): the tenant is first renamed to
+    /// this unique temporary name, which frees its old name for the next tenant in the cycle,
+    /// and takes its new name last (see [`crate::schedule`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temp_name: Option<String>,
 }
 
-/// Every tenant in scope, in execution order: creates (parents before children), updates (by
-/// id), deletes (children before parents), then unchanged (by id).
+/// Every tenant in scope: creates (parents before children), updates (by id), deletes (children
+/// before parents), then unchanged (by id). The order writes are sent in, which also frees a
+/// name before another tenant takes it, is [`crate::schedule`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub changes: Vec<Change>,
@@ -279,6 +285,7 @@ pub fn plan(
             request: None,
             default_roles: None,
             protected: is_protected,
+            temp_name: None,
         };
         if action == Action::Delete {
             deletes.push(c)
@@ -335,6 +342,13 @@ pub fn plan(
     changes.extend(deletes);
     unchanged.sort_by(|a, b| a.id.cmp(&b.id));
     changes.extend(unchanged);
+    // Renames that form a cycle go through a temporary name (names are unique in a project).
+    let temps = crate::order::temporary_names(&changes, live);
+    if !temps.is_empty() {
+        for c in &mut changes {
+            c.temp_name = temps.get(&c.id).cloned();
+        }
+    }
     Ok(Plan { changes })
 }
 
@@ -441,7 +455,7 @@ fn attrs(m: &Attrs) -> Value {
     Value::Object(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
-fn create(d: &DesiredTenant) -> Change {
+pub(crate) fn create(d: &DesiredTenant) -> Change {
     let mut fields = vec![FieldChange {
         field: "name".into(),
         old: Value::Null,
@@ -488,10 +502,11 @@ fn create(d: &DesiredTenant) -> Change {
         })),
         default_roles: d.default_roles.clone().filter(|r| !r.is_empty()),
         protected: d.protect,
+        temp_name: None,
     }
 }
 
-fn update(d: &DesiredTenant, l: &Tenant) -> Change {
+pub(crate) fn update(d: &DesiredTenant, l: &Tenant) -> Change {
     // The full record is built only when a field of it changes (most tenants are unchanged).
     let mut req: Option<Box<TenantRequest>> = None;
     let mut fields = Vec::new();
@@ -570,6 +585,7 @@ fn update(d: &DesiredTenant, l: &Tenant) -> Change {
         request: req,
         default_roles,
         protected: d.protect,
+        temp_name: None,
     }
 }
 

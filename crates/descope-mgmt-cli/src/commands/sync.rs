@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use descope_api::hash::{FastMap, fast_map};
 use descope_api::{Client, Tenant};
 use descope_store::TargetType;
-use descope_sync::{Action, Change, Plan, PlanOptions};
+use descope_sync::{Action, Change, Plan, PlanOptions, SavedChange};
 use futures::StreamExt;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -75,12 +75,14 @@ struct PlanDoc<'a> {
     config: Option<&'a Path>,
     /// Sorted by id.
     fingerprints: &'a [(&'a str, Option<String>)],
+    /// The guards the plan was made with, so that applying it saved still holds them.
+    options: &'a PlanOptions,
 }
 
 impl Serialize for PlanDoc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let sum = self.plan.summary();
-        let mut m = s.serialize_map(Some(7))?;
+        let mut m = s.serialize_map(Some(8))?;
         m.serialize_entry("formatVersion", &PLAN_FORMAT)?;
         m.serialize_entry("projectId", self.project_id)?;
         m.serialize_entry("config", &self.config)?;
@@ -106,6 +108,15 @@ impl Serialize for PlanDoc<'_> {
             }),
         )?;
         m.serialize_entry("fingerprints", &FingerprintsDoc(self.fingerprints))?;
+        m.serialize_entry(
+            "options",
+            &json!({
+                "prune": self.options.prune,
+                "maxDeletes": self.options.max_deletes,
+                "only": self.options.only,
+                "protected": self.options.protected,
+            }),
+        )?;
         m.end()
     }
 }
@@ -129,12 +140,15 @@ struct ChangeDoc<'a>(&'a Change);
 impl Serialize for ChangeDoc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let c = self.0;
-        let mut m = s.serialize_map(Some(5))?;
+        let mut m = s.serialize_map(Some(5 + usize::from(c.temp_name.is_some())))?;
         m.serialize_entry("id", &c.id)?;
         m.serialize_entry("action", action_name(&c.action))?;
         m.serialize_entry("fields", &c.fields)?;
         m.serialize_entry("request", &c.request)?;
         m.serialize_entry("defaultRoles", &c.default_roles)?;
+        if let Some(t) = &c.temp_name {
+            m.serialize_entry("tempName", t)?;
+        }
         m.end()
     }
 }
@@ -156,7 +170,8 @@ fn action_name(a: &Action) -> &'static str {
     }
 }
 
-fn change_from_json(v: &Value) -> Result<Change, String> {
+/// One change of a saved plan as recorded; `descope_sync::rederive` decides whether to trust it.
+fn change_from_json(v: &Value) -> Result<SavedChange, String> {
     let id = v
         .get("id")
         .and_then(Value::as_str)
@@ -166,50 +181,44 @@ fn change_from_json(v: &Value) -> Result<Change, String> {
         Some("create") => Action::Create,
         Some("update") => Action::Update,
         Some("delete") => Action::Delete,
-        other => return Err(format!("change `{id}` has an unknown action {other:?}")),
+        Some(other) => {
+            return Err(format!(
+                "change `{id}` has an unknown action `{other}` (create, update or delete)"
+            ));
+        }
+        None => return Err(format!("change `{id}` has no action")),
     };
-    let request = match v.get("request") {
-        None | Some(Value::Null) => None,
-        Some(r) => Some(Box::new(
-            serde_json::from_value(r.clone())
-                .map_err(|e| format!("change `{id}`: bad request: {e}"))?,
-        )),
-    };
-    let default_roles = match v.get("defaultRoles") {
-        None | Some(Value::Null) => None,
-        Some(r) => Some(
-            serde_json::from_value(r.clone())
-                .map_err(|e| format!("change `{id}`: bad defaultRoles: {e}"))?,
-        ),
-    };
-    let fields = v
-        .get("fields")
-        .and_then(Value::as_array)
-        .map(|fs| {
-            fs.iter()
-                .map(|f| descope_sync::FieldChange {
+    let present = |key: &str| v.get(key).filter(|r| !r.is_null()).cloned();
+    let fields = match v.get("fields") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(fs)) => fs
+            .iter()
+            .map(|f| {
+                Ok(descope_sync::FieldChange {
                     field: f
                         .get("field")
                         .and_then(Value::as_str)
-                        .unwrap_or_default()
+                        .ok_or_else(|| format!("change `{id}` has a field with no name"))?
                         .to_owned(),
                     old: f.get("old").cloned().unwrap_or(Value::Null),
                     new: f.get("new").cloned().unwrap_or(Value::Null),
                 })
-                .collect()
-        })
-        .unwrap_or_default();
-    let roles_only = matches!(action, Action::Update) && default_roles.is_some();
-    if !matches!(action, Action::Delete) && request.is_none() && !roles_only {
-        return Err(format!("change `{id}` has no request"));
-    }
-    Ok(Change {
+            })
+            .collect::<Result<_, String>>()?,
+        Some(_) => return Err(format!("change `{id}`: `fields` is not a list")),
+    };
+    let temp_name = match v.get("tempName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(_) => return Err(format!("change `{id}`: `tempName` is not a string")),
+    };
+    Ok(SavedChange {
         id,
         action,
         fields,
-        request,
-        default_roles,
-        protected: false,
+        request: present("request"),
+        default_roles: present("defaultRoles"),
+        temp_name,
     })
 }
 
@@ -240,6 +249,12 @@ fn render_plan(ctx: &Ctx, plan: &Plan) -> String {
                         show_value(&f.new)
                     ));
                 }
+                if let Some(t) = &c.temp_name {
+                    text.push_str(&format!(
+                        "      first renamed to {} (a temporary name: these renames form a cycle)\n",
+                        show_value(&Value::String(t.clone()))
+                    ));
+                }
             }
             Action::Delete => text.push_str(&format!("  - delete {}\n", c.id)),
             Action::Unchanged => {
@@ -253,12 +268,24 @@ fn render_plan(ctx: &Ctx, plan: &Plan) -> String {
     text
 }
 
-/// A saved plan read back.
+/// A saved plan read back, not yet trusted (see `descope_sync::rederive`).
 struct SavedPlan {
     project_id: String,
-    changes: Vec<Change>,
+    changes: Vec<SavedChange>,
     fingerprints: BTreeMap<String, Option<String>>,
-    unchanged: usize,
+    /// Ids of the tenants the plan leaves as they are.
+    unchanged: Vec<String>,
+    /// The guards it was made with; `None` in a plan made before they were recorded.
+    options: Option<PlanOptions>,
+}
+
+/// "the plan file was edited or is damaged: <what>", with what to do.
+fn damaged_plan(path: &Path, what: &str) -> CliError {
+    CliError::new(format!(
+        "{}: the plan file was edited or is damaged: {what}",
+        path.display()
+    ))
+    .hint("nothing was changed; a saved plan applies only what it shows: make a new one with `tenant sync --dry-run --out PLAN.json`, review it, and apply that")
 }
 
 fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
@@ -268,11 +295,27 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
-    let v: Value = serde_json::from_str(&text)
-        .map_err(|e| bad(format!("invalid JSON at {}:{}: {e}", e.line(), e.column())))?;
-    match v.get("formatVersion").and_then(Value::as_u64) {
-        Some(1) => {}
-        other => return Err(bad(format!("unsupported formatVersion {other:?}"))),
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        let what = e.to_string();
+        let what = what
+            .rsplit_once(" at line ")
+            .map_or(what.as_str(), |(w, _)| w);
+        bad(format!(
+            "invalid JSON at {}:{}: {what}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    match v.get("formatVersion") {
+        Some(n) if n.as_u64() == Some(u64::from(PLAN_FORMAT)) => {}
+        Some(n @ Value::Number(_)) => {
+            return Err(CliError::new(format!(
+                "plan file {} has format version {n}; this descope-mgmt reads version {PLAN_FORMAT}",
+                path.display()
+            ))
+            .hint("make the plan again with this version: `tenant sync --dry-run --out PLAN.json`"));
+        }
+        _ => return Err(bad("it has no formatVersion number".into())),
     }
     let project_id = v
         .get("projectId")
@@ -286,7 +329,7 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
         .iter()
         .map(change_from_json)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(bad)?;
+        .map_err(|e| damaged_plan(path, &e))?;
     let fingerprints = v
         .get("fingerprints")
         .and_then(Value::as_object)
@@ -297,12 +340,73 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
     let unchanged = v
         .get("unchanged")
         .and_then(Value::as_array)
-        .map_or(0, Vec::len);
+        .ok_or_else(|| bad("no list of unchanged tenants".into()))?
+        .iter()
+        .map(|u| u.as_str().map(str::to_owned))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| damaged_plan(path, "an unchanged tenant is not an id"))?;
+    // The summary is what a reviewer reads first: it must count what the plan holds.
+    let count = |a: Action| changes.iter().filter(|c| c.action == a).count();
+    let held = json!({
+        "create": count(Action::Create),
+        "update": count(Action::Update),
+        "delete": count(Action::Delete),
+        "unchanged": unchanged.len(),
+    });
+    let shown = v.get("summary").cloned().unwrap_or(Value::Null);
+    if shown != held {
+        return Err(damaged_plan(
+            path,
+            &format!(
+                "its summary says {} but it holds {}",
+                summary_text(&shown),
+                summary_text(&held)
+            ),
+        ));
+    }
+    let options = match v.get("options") {
+        None => None,
+        Some(o) => Some(options_from_json(o).ok_or_else(|| {
+            damaged_plan(
+                path,
+                "its `options` are not {prune, maxDeletes, only, protected}",
+            )
+        })?),
+    };
     Ok(SavedPlan {
         project_id,
         changes,
         fingerprints,
         unchanged,
+        options,
+    })
+}
+
+/// `{create, update, delete, unchanged}` as "A to create, B to update, …".
+fn summary_text(v: &Value) -> String {
+    let n = |k: &str| v.get(k).map_or_else(|| "?".to_owned(), ToString::to_string);
+    format!(
+        "{} to create, {} to update, {} to delete, {} unchanged",
+        n("create"),
+        n("update"),
+        n("delete"),
+        n("unchanged")
+    )
+}
+
+fn options_from_json(o: &Value) -> Option<PlanOptions> {
+    let strings = |k: &str| -> Option<Vec<String>> {
+        o.get(k)?
+            .as_array()?
+            .iter()
+            .map(|s| s.as_str().map(str::to_owned))
+            .collect()
+    };
+    Some(PlanOptions {
+        prune: o.get("prune")?.as_bool()?,
+        max_deletes: usize::try_from(o.get("maxDeletes")?.as_u64()?).ok()?,
+        only: strings("only")?,
+        protected: strings("protected")?,
     })
 }
 
@@ -372,7 +476,8 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     let needs_doc =
         args.out.is_some() || (args.dry_run && !matches!(ctx.out.format, Format::Table));
     // The plan, and the fingerprints of the live tenants when they were computed.
-    let (plan, live_fps) = if let Some(saved) = saved {
+    let (plan, live_fps, opts) = if let Some(saved) = saved {
+        let path = args.plan.as_deref().unwrap_or(Path::new("PLAN.json"));
         if saved.project_id != project_id {
             return Err(CliError::new(format!(
                 "the plan was made for project {}, not {project_id}",
@@ -396,16 +501,55 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             ))
             .hint("make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that"));
         }
-        let mut changes = saved.changes;
-        changes.extend((0..saved.unchanged).map(|_| Change {
-            id: String::new(),
+        // Every tenant the plan names was fingerprinted, so the live tenants it was made against
+        // are the ones read now: every request is derived again from them and what it shows.
+        if let Some(id) = saved
+            .changes
+            .iter()
+            .map(|c| &c.id)
+            .chain(&saved.unchanged)
+            .find(|id| !saved.fingerprints.contains_key(id.as_str()))
+        {
+            return Err(damaged_plan(
+                path,
+                &format!("tenant `{id}` is in the plan but has no fingerprint"),
+            ));
+        }
+        let changed: BTreeSet<&str> = saved.changes.iter().map(|c| c.id.as_str()).collect();
+        if let Some(id) = saved
+            .unchanged
+            .iter()
+            .find(|id| changed.contains(id.as_str()))
+        {
+            return Err(damaged_plan(
+                path,
+                &format!("tenant `{id}` is listed both as changed and as unchanged"),
+            ));
+        }
+        let opts = match saved.options {
+            Some(o) => o,
+            None if saved.changes.iter().any(|c| c.action == Action::Delete) => {
+                return Err(CliError::new(format!(
+                    "plan file {} deletes tenants but does not record the --prune and --max-deletes it was made with (an older descope-mgmt made it)",
+                    path.display()
+                ))
+                .hint("nothing was changed; make the plan again with this version: `tenant sync --dry-run --prune --out PLAN.json`"));
+            }
+            // An older plan without deletes: the guards have nothing to hold.
+            None => PlanOptions::default(),
+        };
+        let mut changes = descope_sync::rederive(&saved.changes, &opts, &live)
+            .map_err(|what| damaged_plan(path, &what))?;
+        changes.extend(saved.unchanged.into_iter().map(|id| Change {
+            id,
             action: Action::Unchanged,
             fields: Vec::new(),
             request: None,
             default_roles: None,
             protected: false,
+            temp_name: None,
         }));
-        (Plan { changes }, Some(now))
+        (Plan { changes }, Some(now), opts)
     } else {
         let spec = spec
             .as_ref()
@@ -425,7 +569,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         });
         let plan = plan.map_err(|e| plan_error(&e, args.config.as_deref(), spec))?;
         let live_fps = live_fps.map(|r| r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        (plan, live_fps)
+        (plan, live_fps, opts)
     };
 
     let fingerprints = match &live_fps {
@@ -437,6 +581,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         project_id: &project_id,
         config: args.config.as_deref(),
         fingerprints: &fingerprints,
+        options: &opts,
     };
     if let Some(out) = &args.out {
         super::flow::write_file(
@@ -624,135 +769,57 @@ async fn apply(
         ));
     }
 
-    // 2. Waves: creates by depth of parent-being-created, then updates, then deletes children first.
-    let creating: BTreeSet<&str> = changes
-        .iter()
-        .filter(|c| matches!(c.action, Action::Create))
-        .map(|c| c.id.as_str())
+    // 2. Waves (descope_sync::schedule): a name is freed before another tenant takes it, renames
+    // in a cycle go through their temporary name, parents are created before children and
+    // deleted after them.
+    let waves: Vec<Vec<(&Change, bool)>> = descope_sync::schedule(&changes, live)
+        .into_iter()
+        .map(|w| {
+            w.into_iter()
+                .map(|step| (&changes[step.change], step.temporary))
+                .collect()
+        })
         .collect();
-    let parent_of = |c: &Change| {
-        c.request
-            .as_ref()
-            .map(|r| r.parent.clone())
-            .unwrap_or_default()
-    };
-    let mut depth: BTreeMap<String, usize> = BTreeMap::new();
-    fn depth_of(
-        id: &str,
-        parents: &BTreeMap<String, String>,
-        creating: &BTreeSet<&str>,
-        memo: &mut BTreeMap<String, usize>,
-        guard: usize,
-    ) -> usize {
-        if let Some(d) = memo.get(id) {
-            return *d;
-        }
-        let d = match parents.get(id) {
-            Some(p) if creating.contains(p.as_str()) && guard < 64 => {
-                1 + depth_of(p, parents, creating, memo, guard + 1)
-            }
-            _ => 0,
-        };
-        memo.insert(id.to_owned(), d);
-        d
-    }
-    let parents: BTreeMap<String, String> = changes
-        .iter()
-        .map(|c| (c.id.clone(), parent_of(c)))
-        .collect();
-    for c in &changes {
-        if matches!(c.action, Action::Create) {
-            depth_of(&c.id, &parents, &creating, &mut depth, 0);
-        }
-    }
-    let max_create_depth = depth.values().copied().max().unwrap_or(0);
-    let live_parent = |id: &str| by_id.get(id).map(|t| t.parent.clone()).unwrap_or_default();
-    let deleting: BTreeSet<&str> = changes
-        .iter()
-        .filter(|c| matches!(c.action, Action::Delete))
-        .map(|c| c.id.as_str())
-        .collect();
-    let mut del_depth: BTreeMap<String, usize> = BTreeMap::new();
-    for id in &deleting {
-        // Deleted children go first: a tenant's wave is 1 + the wave of its deleted children.
-        let mut d = 0;
-        let mut cur = live_parent(id);
-        let mut guard = 0;
-        while deleting.contains(cur.as_str()) && guard < 64 {
-            d += 1;
-            cur = live_parent(&cur);
-            guard += 1;
-        }
-        del_depth.insert((*id).to_owned(), d);
-    }
-    let max_del_depth = del_depth.values().copied().max().unwrap_or(0);
-    // A delete whose name a create or rename in this plan takes must go first (names are unique),
-    // and with it the deleted tenants below it.
-    let claimed: BTreeSet<&str> = changes
-        .iter()
-        .filter(|c| matches!(c.action, Action::Create | Action::Update))
-        .filter_map(|c| c.request.as_ref().map(|r| r.name.as_str()))
-        .collect();
-    let is_early = |id: &str| {
-        let mut cur = id.to_owned();
-        for _ in 0..64 {
-            if by_id
-                .get(cur.as_str())
-                .is_some_and(|t| claimed.contains(t.name.as_str()))
-            {
-                return true;
-            }
-            cur = live_parent(&cur);
-            if !deleting.contains(cur.as_str()) {
-                return false;
-            }
-        }
-        false
-    };
-    let early: BTreeSet<&str> = deleting.iter().copied().filter(|id| is_early(id)).collect();
-    let early_span = if early.is_empty() {
-        0
-    } else {
-        max_del_depth + 1
-    };
-    let mut waves: Vec<Vec<&Change>> =
-        vec![Vec::new(); early_span + max_create_depth + 2 + max_del_depth + 1];
-    for c in &changes {
-        // deepest descendants (largest depth below a deleted ancestor) first
-        let del_wave = || max_del_depth - del_depth.get(&c.id).copied().unwrap_or(0);
-        let w = match c.action {
-            Action::Create => early_span + depth.get(&c.id).copied().unwrap_or(0),
-            Action::Update => early_span + max_create_depth + 1,
-            Action::Delete if early.contains(c.id.as_str()) => del_wave(),
-            Action::Delete => early_span + max_create_depth + 2 + del_wave(),
-            Action::Unchanged => continue,
-        };
-        waves[w].push(c);
-    }
 
     // 3. Writes, with Ctrl-C / SIGTERM stopping new ones while in-flight writes finish.
     let stop = Arc::new(AtomicBool::new(false));
     ctx.interrupt.set_graceful(true);
-    let bar = ctx.out.progress(changes.len() as u64, "applying");
+    let steps: usize = waves.iter().map(Vec::len).sum();
+    let bar = ctx.out.progress(steps as u64, "applying");
     let mut results: Vec<(&Change, Outcome)> = Vec::new();
+    // Tenants whose rename to a temporary name did not happen: their own write is not sent.
+    let mut held_back: BTreeSet<&str> = BTreeSet::new();
+    // Tenants renamed to their temporary name: undoable from their backup even if the rest failed.
+    let mut renamed_temporarily: BTreeSet<&str> = BTreeSet::new();
     for wave in waves {
+        let wave: Vec<(&Change, bool)> = wave
+            .into_iter()
+            .filter(|(c, _)| !held_back.contains(c.id.as_str()))
+            .collect();
         if wave.is_empty() {
             continue;
         }
         let stop_ref = &stop;
         let backups_ref = &backups;
-        let outcomes: Vec<(&Change, Result<Outcome, CliError>)> =
-            futures::stream::iter(wave.into_iter().map(|c| async move {
+        let by_id_ref = &by_id;
+        let outcomes: Vec<(&Change, bool, Result<Outcome, CliError>)> =
+            futures::stream::iter(wave.into_iter().map(|(c, temporary)| async move {
                 if stop_ref.load(Ordering::SeqCst) || ctx.interrupt.stopped() {
-                    return (c, Ok(Outcome::Skipped));
+                    return (c, temporary, Ok(Outcome::Skipped));
                 }
-                let r = apply_one(
-                    client,
-                    writer,
-                    c,
-                    backups_ref.get(&c.id).map(PathBuf::as_path),
-                )
-                .await;
+                let backup = backups_ref.get(&c.id).map(PathBuf::as_path);
+                let r = if temporary {
+                    rename_temporarily(
+                        client,
+                        writer,
+                        c,
+                        by_id_ref.get(c.id.as_str()).copied(),
+                        backup,
+                    )
+                    .await
+                } else {
+                    apply_one(client, writer, c, backup).await
+                };
                 // Interrupted just before sending: the write never started.
                 let r = match r {
                     Err(e) if e.exit == Exit::Interrupted => Ok(Outcome::Skipped),
@@ -761,15 +828,36 @@ async fn apply(
                 if fail_fast && matches!(r, Ok(Outcome::Failed(_))) {
                     stop_ref.store(true, Ordering::SeqCst);
                 }
-                (c, r)
+                (c, temporary, r)
             }))
             .buffer_unordered(usize::from(ctx.global.concurrency))
             .inspect(|_| bar.inc(1))
             .collect()
             .await;
-        for (c, r) in outcomes {
+        for (c, temporary, r) in outcomes {
             match r {
-                Ok(o) => results.push((c, o)),
+                // The rename to a temporary name is a step of the change, not its outcome.
+                Ok(Outcome::Done) if temporary => {
+                    renamed_temporarily.insert(c.id.as_str());
+                }
+                Ok(o) => {
+                    if temporary {
+                        held_back.insert(c.id.as_str());
+                    }
+                    // Its temporary name stays until a re-run gives it its new name.
+                    let o = match (o, &c.temp_name) {
+                        (Outcome::Failed(e), Some(t))
+                            if renamed_temporarily.contains(c.id.as_str())
+                                && !e.starts_with("default roles:") =>
+                        {
+                            Outcome::Failed(format!(
+                                "{e} (it has the temporary name `{t}` until the sync is re-run)"
+                            ))
+                        }
+                        (o, _) => o,
+                    };
+                    results.push((c, o));
+                }
                 Err(e) => {
                     // The audit log could not be written: stop at once, say so.
                     stop.store(true, Ordering::SeqCst);
@@ -780,7 +868,13 @@ async fn apply(
         }
     }
     bar.finish_and_clear();
-    report(ctx, &results, &backups, ctx.interrupt.stopped())
+    report(
+        ctx,
+        &results,
+        &backups,
+        &renamed_temporarily,
+        ctx.interrupt.stopped(),
+    )
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM.
@@ -867,6 +961,39 @@ async fn apply_one(
     set_roles(writer, client, c, backup).await
 }
 
+/// Renames a tenant to its temporary name, which frees its name for another tenant of a rename
+/// cycle; its own update gives it its new name later.
+async fn rename_temporarily(
+    client: &Client,
+    writer: &Writer<'_>,
+    c: &Change,
+    live: Option<&Tenant>,
+    backup: Option<&Path>,
+) -> Result<Outcome, CliError> {
+    let (Some(temp), Some(live)) = (&c.temp_name, live) else {
+        return Ok(Outcome::Failed(
+            "no temporary name or live tenant for the rename".into(),
+        ));
+    };
+    let mut req = descope_api::TenantRequest::from_tenant(live);
+    req.name.clone_from(temp);
+    match writer
+        .audited(
+            "update",
+            TargetType::Tenant,
+            &c.id,
+            backup,
+            client.update_tenant(&req),
+        )
+        .await?
+    {
+        Ok(()) => Ok(Outcome::Done),
+        Err(e) => Ok(Outcome::Failed(format!(
+            "rename to the temporary name `{temp}`: {e}"
+        ))),
+    }
+}
+
 /// Sets a change's default roles, if it has any to set.
 async fn set_roles(
     writer: &Writer<'_>,
@@ -894,6 +1021,7 @@ fn report(
     ctx: &Ctx,
     results: &[(&Change, Outcome)],
     backups: &BTreeMap<String, PathBuf>,
+    renamed_temporarily: &BTreeSet<&str>,
     interrupted: bool,
 ) -> CliResult {
     let count = |a: fn(&Action) -> bool| {
@@ -921,7 +1049,7 @@ fn report(
         .count();
     let mut undo: Vec<String> = Vec::new();
     for (c, o) in results {
-        if !matches!(o, Outcome::Done) {
+        if !matches!(o, Outcome::Done) && !renamed_temporarily.contains(c.id.as_str()) {
             continue;
         }
         match c.action {

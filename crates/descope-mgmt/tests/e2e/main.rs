@@ -4,6 +4,7 @@ mod flows;
 mod foundation;
 mod reliability;
 mod safety;
+mod saved_plan;
 mod sync;
 
 use descope_testkit::TestEnv;
