@@ -1212,8 +1212,8 @@ fn fault_soak_of_500_tenants_converges_with_every_write_backed_up_and_audited() 
     for r in &ok_audit {
         *audited
             .entry((
-                r["target_id"].as_str().unwrap().to_owned(),
-                r["operation"].as_str().unwrap().to_owned(),
+                r["targetId"].as_str().unwrap().to_owned(),
+                r["request"].as_str().unwrap().to_owned(),
             ))
             .or_default() += 1;
     }
@@ -1241,10 +1241,8 @@ fn fault_soak_of_500_tenants_converges_with_every_write_backed_up_and_audited() 
         let writes: Vec<&&Value> = ok_audit
             .iter()
             .filter(|r| {
-                r["target_id"] == id.as_str()
-                    && r["operation"]
-                        .as_str()
-                        .is_some_and(|o| !o.contains("create"))
+                r["targetId"] == id.as_str()
+                    && r["request"].as_str().is_some_and(|o| !o.contains("create"))
             })
             .collect();
         assert!(!writes.is_empty(), "no audited update/delete of {id}");

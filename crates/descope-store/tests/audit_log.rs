@@ -18,6 +18,7 @@ fn record(time: &str, op: &str, id: &str) -> AuditRecord {
         profile: Some("staging".into()),
         command: format!("tenant {op} {id}"),
         operation: op.into(),
+        request: op.into(),
         target_type: TargetType::Tenant,
         target_id: id.into(),
         result: "ok".into(),
@@ -119,6 +120,7 @@ fn filters_and_limit() {
         operation: Some("update".into()),
         since: Some(ts("2026-01-01T00:00:00Z")),
         limit: Some(5),
+        ..Default::default()
     });
     assert_eq!(combined, [all[2].clone()]);
 
