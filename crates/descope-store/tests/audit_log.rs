@@ -67,9 +67,9 @@ fn appended_records_read_back_in_order_one_line_each() {
     assert_eq!(text.lines().count(), records.len());
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(first["time"], "2026-01-01T00:00:00Z");
-    assert_eq!(first["target_type"], "tenant");
+    assert_eq!(first["targetType"], "tenant");
     assert_eq!(first["result"], "ok");
-    assert_eq!(first["duration_ms"], 42);
+    assert_eq!(first["durationMs"], 42);
 }
 
 #[test]
