@@ -496,7 +496,45 @@ fn backup_cases(dir: &Path) -> Vec<Case> {
             1,
             &["backup", "show", &dir.join("b06.json").to_string_lossy()],
         ),
+        // issue 11: store (restore name conflicts, audit filters)
+        case(
+            "restore: the name is now another tenant's (dry run)",
+            1,
+            &[
+                "tenant",
+                "restore",
+                &write_file(dir, "b20.json", name_taken_backup()),
+                "--dry-run",
+            ],
+        ),
+        case(
+            "restore: the name is now another tenant's",
+            1,
+            &["tenant", "restore", &dir.join("b20.json").to_string_lossy()],
+        ),
+        case(
+            "audit: unknown operation",
+            64,
+            &["audit", "list", "--operation", "nope"],
+        ),
+        case(
+            "audit: unknown request kind",
+            64,
+            &["audit", "list", "--request", "restore"],
+        ),
     ]
+}
+
+/// A backup of a deleted tenant `gone` named `ACME`, the name the catalog's live tenant has.
+fn name_taken_backup() -> String {
+    json!({
+        "format_version": 1,
+        "metadata": {"timestamp": "2025-01-01T00:00:00Z", "operation": "delete", "target_type": "tenant",
+                     "target_id": "gone", "project_id": PROJECT_ID, "tool_version": "0.1.0"},
+        "tenant": {"id": "gone", "name": "ACME", "selfProvisioningDomains": []},
+        "settings": {}
+    })
+    .to_string()
 }
 
 fn flow_cases(dir: &Path) -> Vec<Case> {
