@@ -344,3 +344,37 @@ fn theme_restore_says_restored_from_the_backup() {
     assert!(r.stderr.contains("Theme restored from "), "{}", r.stderr);
     assert!(!r.stderr.contains("deployed"), "{}", r.stderr);
 }
+
+#[test]
+fn flow_restore_dry_run_json_is_camel_case() {
+    let env = TestEnv::with_flows(crate::bin());
+    let f = env.home().join("flow.json");
+    env.run(&["flow", "export", "sign-up-or-in", "-f", f.to_str().unwrap()])
+        .expect(0);
+    let original = std::fs::read_to_string(&f).unwrap();
+    let edited = original.replacen("\"text\": \"", "\"text\": \"Welcome! ", 1);
+    assert_ne!(edited, original, "the fixture has a text to edit");
+    std::fs::write(&f, edited).unwrap();
+    env.run(&["flow", "deploy", f.to_str().unwrap()]).expect(0);
+    let r = env.run(&[
+        "flow",
+        "restore",
+        "--latest",
+        "sign-up-or-in",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    r.expect(0);
+    let v = r.json();
+    let diff = v["diff"].as_object().expect("a diff object");
+    assert!(
+        diff.keys().all(|k| !k.contains('_')),
+        "{:?}",
+        diff.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        !diff["screensChanged"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+}
