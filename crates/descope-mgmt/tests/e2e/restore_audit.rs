@@ -378,3 +378,85 @@ fn flow_restore_dry_run_json_is_camel_case() {
         "{v}"
     );
 }
+
+/// Every key of a JSON output, except inside user data (custom attributes, flow contents).
+fn snake_keys(v: &Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                if k.contains('_') {
+                    out.push(format!("{path}.{k}"));
+                }
+                if !matches!(k.as_str(), "customAttributes" | "contents" | "old" | "new") {
+                    snake_keys(child, &format!("{path}.{k}"), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                snake_keys(item, path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_json_output_is_camel_case() {
+    let env = TestEnv::with_flows(crate::bin());
+    create(&env, "acme", "ACME");
+    env.run(&["tenant", "update", "acme", "--name", "B"])
+        .expect(0);
+    let yaml = env.home().join("t.yaml");
+    std::fs::write(&yaml, "tenants:\n  - id: acme\n    name: C\n").unwrap();
+    let name = backups(&env)[0]["name"].as_str().unwrap().to_owned();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["tenant", "list"],
+        vec!["tenant", "get", "acme"],
+        vec!["tenant", "update", "acme", "--name", "D", "--dry-run"],
+        vec!["tenant", "delete", "acme", "--dry-run"],
+        vec!["tenant", "restore", "--latest", "acme", "--dry-run"],
+        vec!["tenant", "sync", "-c", yaml.to_str().unwrap(), "--dry-run"],
+        vec!["flow", "list"],
+        vec!["backup", "list"],
+        vec!["backup", "list", "--all-projects"],
+        vec!["backup", "show", &name],
+        vec!["backup", "prune", "--keep", "5", "--dry-run"],
+        vec!["audit", "list"],
+        vec!["doctor"],
+        vec!["config", "validate", yaml.to_str().unwrap()],
+    ];
+    for args in commands {
+        let mut all = args.clone();
+        all.extend(["-o", "json"]);
+        let r = env.run(&all);
+        r.expect(0);
+        let mut bad = Vec::new();
+        snake_keys(&r.json(), "", &mut bad);
+        assert!(bad.is_empty(), "{args:?}: {bad:?}\n{}", r.stdout);
+    }
+}
+
+#[test]
+fn prune_that_cannot_ask_the_project_keeps_every_last_backup_and_says_why() {
+    let env = env();
+    create(&env, "alive", "Alive");
+    env.run(&["tenant", "update", "alive", "--name", "Alive 2"])
+        .expect(0);
+    let r = env.run_env(
+        &["backup", "prune", "--keep", "0", "--yes"],
+        &[("DESCOPE_MANAGEMENT_KEY", "")],
+    );
+    r.expect(0);
+    assert!(
+        r.stderr.contains("cannot check which targets still exist"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("Kept the last backup of 1 target(s)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(backups(&env).len(), 1);
+}
