@@ -734,7 +734,19 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         )?),
         None => None,
     };
-    let fail = |e: ApiError| ctx.api_error(&e);
+    let fail = |e: ApiError| {
+        let err = ctx.api_error(&e);
+        if e.code() == Some("E112204") {
+            // Taken between our check and the write.
+            err.hint(format!(
+                "another tenant took the name `{}` meanwhile: find it with `descope-mgmt tenant list --name-contains {}`, rename or delete it, then run the restore again",
+                wanted.name,
+                shell_quote(&wanted.name)
+            ))
+        } else {
+            err
+        }
+    };
     let mut req = TenantRequest::from_tenant(&wanted);
     if let Some(l) = &live {
         req.parent.clone_from(&l.parent);
