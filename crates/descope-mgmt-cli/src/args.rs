@@ -360,6 +360,10 @@ pub enum BackupCommand {
         /// Show what would be deleted
         #[arg(long)]
         dry_run: bool,
+        /// Also delete the last backup of a tenant or flow that no longer exists in the
+        /// project (kept otherwise: it is the only way to restore it)
+        #[arg(long)]
+        prune_orphans: bool,
     },
 }
 
@@ -374,9 +378,12 @@ pub enum AuditCommand {
         /// Only records about this tenant
         #[arg(long, value_name = "ID")]
         tenant: Option<String>,
-        /// Only this operation (create, update, delete, settings, default-roles, import)
+        /// Only this operation, as the user ran it (create, update, delete, restore, sync, deploy)
         #[arg(long, value_name = "OP")]
         operation: Option<String>,
+        /// Only this kind of write request (create, update, delete, settings, default-roles, import)
+        #[arg(long, value_name = "KIND")]
+        request: Option<String>,
         /// Only the newest N records
         #[arg(long, value_name = "N")]
         limit: Option<usize>,

@@ -122,9 +122,17 @@ impl<'a> Writer<'a> {
             started: jiff::Timestamp::now(),
             actor: descope_store::actor(),
         };
-        let lock = data.lock_project(&settings.project_id, &holder).map_err(|e| {
-            CliError::new(e.to_string()).hint("two runs against one project must not interleave; re-run when the other has finished")
-        })?;
+        // A held lock's message says what to do; an I/O error (a full disk) gets its own hint.
+        let lock = data
+            .lock_project(&settings.project_id, &holder)
+            .map_err(|e| {
+                let hint = e.hint();
+                let err = CliError::new(e.to_string());
+                match hint {
+                    Some(h) => err.hint(h),
+                    None => err,
+                }
+            })?;
         Ok(Self {
             ctx,
             project_id: settings.project_id.clone(),
@@ -275,7 +283,11 @@ impl<'a> Writer<'a> {
             project_id: self.project_id.clone(),
             profile: self.profile.clone(),
             command: self.ctx.command_line.clone(),
-            operation: operation.to_owned(),
+            // What the user ran (`restore`, `sync`…); the request kind goes in `request`.
+            operation: descope_store::operation_of_command(&self.ctx.command_line)
+                .unwrap_or(operation)
+                .to_owned(),
+            request: operation.to_owned(),
             target_type,
             target_id: result
                 .as_ref()

@@ -496,7 +496,45 @@ fn backup_cases(dir: &Path) -> Vec<Case> {
             1,
             &["backup", "show", &dir.join("b06.json").to_string_lossy()],
         ),
+        // issue 11: store (restore name conflicts, audit filters)
+        case(
+            "restore: the name is now another tenant's (dry run)",
+            1,
+            &[
+                "tenant",
+                "restore",
+                &write_file(dir, "b20.json", name_taken_backup()),
+                "--dry-run",
+            ],
+        ),
+        case(
+            "restore: the name is now another tenant's",
+            1,
+            &["tenant", "restore", &dir.join("b20.json").to_string_lossy()],
+        ),
+        case(
+            "audit: unknown operation",
+            64,
+            &["audit", "list", "--operation", "nope"],
+        ),
+        case(
+            "audit: unknown request kind",
+            64,
+            &["audit", "list", "--request", "restore"],
+        ),
     ]
+}
+
+/// A backup of a deleted tenant `gone` named `ACME`, the name the catalog's live tenant has.
+fn name_taken_backup() -> String {
+    json!({
+        "format_version": 1,
+        "metadata": {"timestamp": "2025-01-01T00:00:00Z", "operation": "delete", "target_type": "tenant",
+                     "target_id": "gone", "project_id": PROJECT_ID, "tool_version": "0.1.0"},
+        "tenant": {"id": "gone", "name": "ACME", "selfProvisioningDomains": []},
+        "settings": {}
+    })
+    .to_string()
 }
 
 fn flow_cases(dir: &Path) -> Vec<Case> {
@@ -1304,8 +1342,8 @@ fn fault_soak_of_500_tenants_converges_with_every_write_backed_up_and_audited() 
     for r in &ok_audit {
         *audited
             .entry((
-                r["target_id"].as_str().unwrap().to_owned(),
-                r["operation"].as_str().unwrap().to_owned(),
+                r["targetId"].as_str().unwrap().to_owned(),
+                r["request"].as_str().unwrap().to_owned(),
             ))
             .or_default() += 1;
     }
@@ -1333,10 +1371,8 @@ fn fault_soak_of_500_tenants_converges_with_every_write_backed_up_and_audited() 
         let writes: Vec<&&Value> = ok_audit
             .iter()
             .filter(|r| {
-                r["target_id"] == id.as_str()
-                    && r["operation"]
-                        .as_str()
-                        .is_some_and(|o| !o.contains("create"))
+                r["targetId"] == id.as_str()
+                    && r["request"].as_str().is_some_and(|o| !o.contains("create"))
             })
             .collect();
         assert!(!writes.is_empty(), "no audited update/delete of {id}");

@@ -13,20 +13,31 @@ use crate::atomic::{create_private_dir_all, private_open_options};
 use crate::error::StoreError;
 use crate::target::TargetType;
 
-/// One write request, as recorded in the audit log (one JSON object per line, these field names).
+/// One write request, as recorded in the audit log (one JSON object per line, these field names,
+/// camelCase like every JSON the tool writes). Records written before 0.2 used snake_case names
+/// and had no `request`: they still read (see [`AuditLog::read`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AuditRecord {
     pub time: Timestamp,
     /// `user@host`, see [`actor`].
     pub actor: String,
+    #[serde(alias = "project_id")]
     pub project_id: String,
     #[serde(default)]
     pub profile: Option<String>,
     /// The command line, e.g. `tenant update acme --name ACME`.
     pub command: String,
-    /// `create`, `update`, `delete`, `settings`, `default-roles`, `import`…
+    /// What the user ran, one of [`OPERATIONS`]: `sync`, `create`, `update`, `delete`,
+    /// `restore`, `deploy` (see [`operation_of_command`]).
     pub operation: String,
+    /// The kind of write request: `create`, `update`, `delete`, `settings`, `default-roles`,
+    /// `import` (one of [`REQUESTS`]).
+    #[serde(default)]
+    pub request: String,
+    #[serde(alias = "target_type")]
     pub target_type: TargetType,
+    #[serde(alias = "target_id")]
     pub target_id: String,
     /// `ok`, the service's error code (e.g. `E112202`), or `transport`.
     pub result: String,
@@ -35,8 +46,60 @@ pub struct AuditRecord {
     /// The backup taken before this write, if any.
     #[serde(default)]
     pub backup: Option<PathBuf>,
+    #[serde(alias = "duration_ms")]
     pub duration_ms: u64,
+    #[serde(alias = "tool_version")]
     pub tool_version: String,
+}
+
+/// The operations a user runs that write, as [`AuditRecord::operation`] records them.
+pub const OPERATIONS: &[&str] = &["create", "update", "delete", "restore", "sync", "deploy"];
+
+/// The kinds of write request, as [`AuditRecord::request`] records them.
+pub const REQUESTS: &[&str] = &[
+    "create",
+    "update",
+    "delete",
+    "settings",
+    "default-roles",
+    "import",
+];
+
+/// The operation (one of [`OPERATIONS`]) of a command line as audit records hold it, e.g.
+/// `descope-mgmt --local tenant restore --latest acme` → `restore`; `None` for a command that
+/// does not write. Global options before the command are skipped.
+pub fn operation_of_command(command: &str) -> Option<&'static str> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    for (i, word) in words.iter().enumerate().skip(1) {
+        let next = words.get(i + 1).copied().unwrap_or_default();
+        let found = match (*word, next) {
+            ("sync", _) => Some("sync"),
+            ("restore", _) => Some("restore"),
+            ("tenant", "create") => Some("create"),
+            ("tenant", "update") => Some("update"),
+            ("tenant", "delete") => Some("delete"),
+            ("tenant", "sync") => Some("sync"),
+            ("tenant" | "flow" | "theme", "restore") => Some("restore"),
+            ("flow" | "theme", "deploy") => Some("deploy"),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+impl AuditRecord {
+    /// Fills in what a record written before `request` existed lacks: its `operation` was the
+    /// request kind, and the operation the user ran is read from its command line.
+    fn upgrade(&mut self) {
+        if self.request.is_empty() {
+            self.request = std::mem::take(&mut self.operation);
+            self.operation = operation_of_command(&self.command)
+                .map_or_else(|| self.request.clone(), str::to_owned);
+        }
+    }
 }
 
 /// Which records [`AuditLog::read`] returns. All conditions must hold.
@@ -45,7 +108,10 @@ pub struct AuditFilter {
     /// Records at or after this time.
     pub since: Option<Timestamp>,
     pub target_id: Option<String>,
+    /// The operation the user ran (one of [`OPERATIONS`]).
     pub operation: Option<String>,
+    /// The kind of write request (one of [`REQUESTS`]).
+    pub request: Option<String>,
     /// Only the newest N matching records (still returned oldest first).
     pub limit: Option<usize>,
 }
@@ -55,6 +121,7 @@ impl AuditFilter {
         self.since.is_none_or(|since| r.time >= since)
             && self.target_id.as_ref().is_none_or(|id| &r.target_id == id)
             && self.operation.as_ref().is_none_or(|op| &r.operation == op)
+            && self.request.as_ref().is_none_or(|kind| &r.request == kind)
     }
 }
 
@@ -162,7 +229,10 @@ impl AuditLog {
                 continue;
             }
             let record = match serde_json::from_slice::<AuditRecord>(line) {
-                Ok(record) => record,
+                Ok(mut record) => {
+                    record.upgrade();
+                    record
+                }
                 Err(_) if !terminated => break,
                 Err(e) => {
                     return Err(StoreError::AuditCorrupt {
@@ -204,12 +274,14 @@ fn append_locked(file: &mut File, line: Vec<u8>) -> io::Result<()> {
     Ok(())
 }
 
-/// `user@host` of this process: the user from `USER` or `LOGNAME`, the host from `/etc/hostname`
-/// or `HOSTNAME`; `unknown` for what cannot be found.
+/// `user@host` of this process: the user from `USER` or `LOGNAME`, else the name of the
+/// process's user id in `/etc/passwd`, else `uid<N>`; the host from `/etc/hostname` or
+/// `HOSTNAME`; `unknown` for what cannot be found.
 pub fn actor() -> String {
     let user = ["USER", "LOGNAME"]
         .into_iter()
-        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()));
+        .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+        .or_else(user_of_process);
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_owned())
@@ -220,6 +292,25 @@ pub fn actor() -> String {
                 .filter(|v| !v.trim().is_empty())
         });
     actor_from(user.as_deref(), host.as_deref())
+}
+
+/// The name of this process's user id (the owner of `/proc/self`) in `/etc/passwd`, or
+/// `uid<N>` when it has none there.
+fn user_of_process() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    Some(user_name_of(uid, &passwd).unwrap_or_else(|| format!("uid{uid}")))
+}
+
+/// The login name of `uid` in the text of an `/etc/passwd` file.
+fn user_name_of(uid: u32, passwd: &str) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?.trim();
+        let id = fields.nth(1)?.trim().parse::<u32>().ok()?;
+        (id == uid && !name.is_empty() && !name.starts_with('#')).then(|| name.to_owned())
+    })
 }
 
 /// `user@host` from values the caller found (an injectable form of [`actor`]).
@@ -242,6 +333,44 @@ mod tests {
         assert_eq!(actor_from(Some("alice"), Some("laptop\n")), "alice@laptop");
         assert_eq!(actor_from(None, Some("laptop")), "unknown@laptop");
         assert_eq!(actor_from(Some(" "), None), "unknown@unknown");
+    }
+
+    #[test]
+    fn user_name_of_reads_passwd_lines() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n# comment\nbob:x:1000:1000::/home/bob:/bin/sh\nbad line\n";
+        assert_eq!(user_name_of(0, passwd).as_deref(), Some("root"));
+        assert_eq!(user_name_of(1000, passwd).as_deref(), Some("bob"));
+        assert_eq!(user_name_of(4242, passwd), None);
+        assert_eq!(user_name_of(0, ""), None);
+    }
+
+    #[test]
+    fn operation_of_command_names_what_the_user_ran() {
+        let cases = [
+            ("descope-mgmt tenant update acme --name X", Some("update")),
+            (
+                "descope-mgmt --local tenant restore --latest acme",
+                Some("restore"),
+            ),
+            (
+                "descope-mgmt -o json tenant sync -c t.yaml --apply",
+                Some("sync"),
+            ),
+            ("descope-mgmt flow deploy f.json", Some("deploy")),
+            (
+                "descope-mgmt theme restore --latest project",
+                Some("restore"),
+            ),
+            (
+                "descope-mgmt --profile tenant tenant delete a --yes",
+                Some("delete"),
+            ),
+            ("descope-mgmt tenant list", None),
+            ("", None),
+        ];
+        for (command, want) in cases {
+            assert_eq!(operation_of_command(command), want, "{command}");
+        }
     }
 
     #[test]

@@ -212,7 +212,8 @@ impl BackupStore {
     /// Deletes backups, or with `dry_run` only says which it would delete (oldest first).
     /// `keep`: all but the newest N of each target (type and id). `older_than`: those recorded
     /// before `now - older_than`. With both, a backup goes only if both rules let it go; with
-    /// neither, nothing goes. Unreadable files are never deleted.
+    /// neither, nothing goes. Unreadable files are never deleted. Spares nothing else: see
+    /// [`BackupStore::prune_guarded`] for the guard on targets gone from the project.
     pub fn prune(
         &self,
         keep: Option<usize>,
@@ -220,29 +221,62 @@ impl BackupStore {
         now: Timestamp,
         dry_run: bool,
     ) -> Result<Vec<PathBuf>, StoreError> {
-        if keep.is_none() && older_than.is_none() {
-            return Ok(Vec::new());
+        let rules = PruneRules {
+            keep,
+            older_than,
+            now,
+            prune_orphans: true,
+        };
+        Ok(self.prune_guarded(&rules, |_, _| true, dry_run)?.removed)
+    }
+
+    /// As [`BackupStore::prune`], but the last backup of a target for which `exists` says no
+    /// (a tenant or flow deleted from the project: that backup is its only undo) is kept unless
+    /// `rules.prune_orphans`. The outcome says which such backups were kept or deleted.
+    pub fn prune_guarded(
+        &self,
+        rules: &PruneRules,
+        exists: impl Fn(TargetType, &str) -> bool,
+        dry_run: bool,
+    ) -> Result<PruneOutcome, StoreError> {
+        let mut outcome = PruneOutcome::default();
+        if rules.keep.is_none() && rules.older_than.is_none() {
+            return Ok(outcome);
         }
         let listing = self.list()?;
-        let cutoff = older_than.map(|d| now.checked_sub(d).unwrap_or(Timestamp::MIN));
+        let cutoff = rules
+            .older_than
+            .map(|d| rules.now.checked_sub(d).unwrap_or(Timestamp::MIN));
         let mut seen: HashMap<(TargetType, &str), usize> = HashMap::new();
-        let mut doomed = Vec::new();
         for backup in listing.entries.iter().rev() {
             let key = (
                 backup.metadata.target_type,
                 backup.metadata.target_id.as_str(),
             );
             let newer = seen.entry(key).or_insert(0);
-            let beyond_keep = keep.map(|n| *newer >= n);
+            let is_last = *newer == 0;
+            let beyond_keep = rules.keep.map(|n| *newer >= n);
             *newer += 1;
             let too_old = cutoff.map(|c| backup.metadata.timestamp < c);
-            if beyond_keep.unwrap_or(true) && too_old.unwrap_or(true) {
-                doomed.push(backup.path.clone());
+            if !(beyond_keep.unwrap_or(true) && too_old.unwrap_or(true)) {
+                continue;
             }
+            // The newest backup goes only when every backup of the target goes.
+            if is_last && !exists(key.0, key.1) {
+                if rules.prune_orphans {
+                    outcome.removed_orphans.push(backup.path.clone());
+                } else {
+                    outcome.kept_orphans.push(backup.path.clone());
+                    continue;
+                }
+            }
+            outcome.removed.push(backup.path.clone());
         }
-        doomed.reverse();
+        outcome.removed.reverse();
+        outcome.removed_orphans.reverse();
+        outcome.kept_orphans.reverse();
         if !dry_run {
-            for path in &doomed {
+            for path in &outcome.removed {
                 match fs::remove_file(path) {
                     Ok(()) => {}
                     Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -250,8 +284,32 @@ impl BackupStore {
                 }
             }
         }
-        Ok(doomed)
+        Ok(outcome)
     }
+}
+
+/// The rules of a prune (see [`BackupStore::prune_guarded`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PruneRules {
+    /// Keep the newest N backups of each target.
+    pub keep: Option<usize>,
+    /// Delete backups recorded before `now - older_than`.
+    pub older_than: Option<Duration>,
+    pub now: Timestamp,
+    /// Also delete the last backup of a target gone from the project.
+    pub prune_orphans: bool,
+}
+
+/// What a guarded prune deleted (or would) and what it spared, each oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PruneOutcome {
+    /// Every backup deleted.
+    pub removed: Vec<PathBuf>,
+    /// Of those, the last backups of targets gone from the project (only with `prune_orphans`).
+    pub removed_orphans: Vec<PathBuf>,
+    /// The last backups of targets gone from the project that the rules would have deleted and
+    /// that were kept.
+    pub kept_orphans: Vec<PathBuf>,
 }
 
 /// Backups of every project under `<data>/backups/`, in one listing ordered by recorded

@@ -187,6 +187,27 @@ impl StoreError {
         }
     }
 
+    /// What to do about an I/O error, by its cause: a full disk, a data dir the user may not
+    /// write. `None` when the message already says it (a held lock says to wait) or there is
+    /// nothing more specific to say.
+    pub fn hint(&self) -> Option<String> {
+        let StoreError::Io { path, error, .. } = self else {
+            return None;
+        };
+        let place = path.parent().unwrap_or(path).display();
+        match error.kind() {
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Some(format!(
+                "the disk that holds {place} is full: free some space there, or set \
+                 DESCOPE_MGMT_HOME to a directory on another disk; nothing was changed"
+            )),
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => Some(format!(
+                "{place} is not writable: fix its permissions, or set DESCOPE_MGMT_HOME to a \
+                 directory you may write; nothing was changed"
+            )),
+            _ => None,
+        }
+    }
+
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, error: io::Error) -> Self {
         StoreError::Io {
             action,

@@ -12,10 +12,13 @@ mod lock;
 mod target;
 
 pub use atomic::{write_atomic, write_atomic_with_mode};
-pub use audit::{AuditFilter, AuditLog, AuditRecord, actor, actor_from};
+pub use audit::{
+    AuditFilter, AuditLog, AuditRecord, OPERATIONS, REQUESTS, actor, actor_from,
+    operation_of_command,
+};
 pub use backup::{
     BACKUP_FORMAT_VERSION, Backup, BackupListing, BackupMetadata, BackupStore, NewBackup,
-    UnreadableBackup, list_all_projects, load_backup, parse_backup,
+    PruneOutcome, PruneRules, UnreadableBackup, list_all_projects, load_backup, parse_backup,
 };
 pub use data_dir::{DataDir, EnsureReport};
 pub use error::StoreError;

@@ -104,7 +104,10 @@ pub(crate) fn acquire(
     })?;
     json.push(b'\n');
     // Not fatal to the lock itself, but report it: the lock would be anonymous to others.
-    file.set_len(0)
+    // (An empty file needs no truncating: the holder's details are written from the start.)
+    let empty = file.metadata().is_ok_and(|m| m.len() == 0);
+    let truncated = if empty { Ok(()) } else { file.set_len(0) };
+    truncated
         .and_then(|()| file.write_all(&json))
         .and_then(|()| file.flush())
         .map_err(|e| StoreError::io("write the lock holder to", &path, e))?;

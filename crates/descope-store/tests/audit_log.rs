@@ -18,6 +18,7 @@ fn record(time: &str, op: &str, id: &str) -> AuditRecord {
         profile: Some("staging".into()),
         command: format!("tenant {op} {id}"),
         operation: op.into(),
+        request: op.into(),
         target_type: TargetType::Tenant,
         target_id: id.into(),
         result: "ok".into(),
@@ -66,9 +67,9 @@ fn appended_records_read_back_in_order_one_line_each() {
     assert_eq!(text.lines().count(), records.len());
     let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     assert_eq!(first["time"], "2026-01-01T00:00:00Z");
-    assert_eq!(first["target_type"], "tenant");
+    assert_eq!(first["targetType"], "tenant");
     assert_eq!(first["result"], "ok");
-    assert_eq!(first["duration_ms"], 42);
+    assert_eq!(first["durationMs"], 42);
 }
 
 #[test]
@@ -119,6 +120,7 @@ fn filters_and_limit() {
         operation: Some("update".into()),
         since: Some(ts("2026-01-01T00:00:00Z")),
         limit: Some(5),
+        ..Default::default()
     });
     assert_eq!(combined, [all[2].clone()]);
 

@@ -1,11 +1,11 @@
 //! `audit list`.
 
-use descope_store::AuditFilter;
+use descope_store::{AuditFilter, OPERATIONS, REQUESTS};
 
 use super::parse_duration;
 use crate::args::AuditCommand;
 use crate::ctx::Ctx;
-use crate::error::{CliResult, Exit};
+use crate::error::{CliError, CliResult, Exit};
 use crate::output::Table;
 
 /// Runs an audit command (offline).
@@ -14,8 +14,11 @@ pub fn run(ctx: &Ctx, cmd: AuditCommand) -> CliResult {
         since,
         tenant,
         operation,
+        request,
         limit,
     } = cmd;
+    check_known("--operation", operation.as_deref(), OPERATIONS)?;
+    check_known("--request", request.as_deref(), REQUESTS)?;
     let since = since.as_deref().map(parse_duration).transpose()?.map(|d| {
         let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
         jiff::Timestamp::now()
@@ -26,6 +29,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCommand) -> CliResult {
         since,
         target_id: tenant,
         operation,
+        request,
         limit,
     };
     let records = ctx.data_dir()?.audit_log().read(&filter)?;
@@ -34,6 +38,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCommand) -> CliResult {
             "TIME",
             "PROJECT",
             "OPERATION",
+            "REQUEST",
             "TARGET",
             "RESULT",
             "MS",
@@ -44,6 +49,7 @@ pub fn run(ctx: &Ctx, cmd: AuditCommand) -> CliResult {
                 r.time.to_string(),
                 r.project_id.clone(),
                 r.operation.clone(),
+                r.request.clone(),
                 format!("{}:{}", r.target_type, r.target_id),
                 r.result.clone(),
                 r.duration_ms.to_string(),
@@ -57,4 +63,15 @@ pub fn run(ctx: &Ctx, cmd: AuditCommand) -> CliResult {
         t
     });
     Ok(Exit::Success)
+}
+
+/// Refuses a filter value that no record can have (a typo would list nothing and look fine).
+fn check_known(flag: &str, value: Option<&str>, known: &[&str]) -> Result<(), CliError> {
+    match value {
+        Some(v) if !known.contains(&v) => Err(CliError::usage(format!(
+            "{flag} `{v}` is not one the audit log records"
+        ))
+        .hint(format!("use one of: {}", known.join(", ")))),
+        _ => Ok(()),
+    }
 }

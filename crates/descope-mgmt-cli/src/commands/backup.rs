@@ -1,6 +1,8 @@
 //! `backup list | show | prune`.
 
-use descope_store::{BackupListing, TargetType};
+use std::collections::BTreeSet;
+
+use descope_store::{BackupListing, PruneRules, TargetType};
 use serde_json::json;
 
 use super::parse_duration;
@@ -9,8 +11,9 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::Table;
 
-/// Runs a backup command. Offline: needs only the project id (not the key).
-pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
+/// Runs a backup command. Offline: needs only the project id (not the key), except that a prune
+/// that would delete the last backup of a target asks the project whether the target still exists.
+pub async fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
     let data = ctx.data_dir()?;
     match cmd {
         BackupCommand::List {
@@ -56,8 +59,11 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
                 .collect();
             ctx.out.emit(&rows, || {
                 let mut t = Table::new(vec!["TIME", "OPERATION", "TYPE", "ID", "NAME"]);
+                if all_projects {
+                    t.headers.insert(0, "PROJECT");
+                }
                 for b in &entries {
-                    t.rows.push(vec![
+                    let mut row = vec![
                         b.metadata.timestamp.to_string(),
                         b.metadata.operation.clone(),
                         b.metadata.target_type.to_string(),
@@ -66,7 +72,18 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default(),
-                    ]);
+                    ];
+                    if all_projects {
+                        // The directory it is in: the seed's format records no project.
+                        let project = b.metadata.project_id.clone().or_else(|| {
+                            b.path
+                                .parent()
+                                .and_then(|d| d.file_name())
+                                .map(|n| n.to_string_lossy().into_owned())
+                        });
+                        row.insert(0, project.unwrap_or_default());
+                    }
+                    t.rows.push(row);
                 }
                 t
             });
@@ -75,10 +92,27 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
         BackupCommand::Show { backup } => {
             let path = data.backups(&project_id(ctx)?).resolve(&backup)?;
             let b = descope_store::load_backup(&path)?;
-            let text = std::fs::read_to_string(&b.path)
-                .map_err(|e| CliError::new(format!("cannot read {}: {e}", b.path.display())))?;
-            let value: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| CliError::new(format!("{}: {e}", b.path.display())))?;
+            // The file keeps its own (snake_case) format; shown, it reads like every other JSON
+            // the tool prints (camelCase).
+            let m = &b.metadata;
+            let mut value = json!({
+                "name": b.file_name(),
+                "path": b.path,
+                "formatVersion": b.format_version,
+                "metadata": {
+                    "timestamp": m.timestamp.to_string(),
+                    "operation": m.operation,
+                    "targetType": m.target_type,
+                    "targetId": m.target_id,
+                    "projectId": m.project_id,
+                    "toolVersion": m.tool_version,
+                    "reason": m.reason,
+                },
+            });
+            value[m.target_type.object_key()] = b.object.clone();
+            if let Some(settings) = &b.settings {
+                value["settings"] = settings.clone();
+            }
             match ctx.out.format {
                 crate::output::Format::Yaml => ctx.out.data_yaml(&value),
                 _ => ctx.out.data_json(&value),
@@ -89,15 +123,52 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
             keep,
             older_than,
             dry_run,
+            prune_orphans,
         } => {
             let older = older_than.as_deref().map(parse_duration).transpose()?;
             let project = project_id(ctx)?;
             let store = data.backups(&project);
-            let mut removed = store.prune(keep, older, jiff::Timestamp::now(), true)?;
-            if !dry_run && !removed.is_empty() {
+            let rules = PruneRules {
+                keep,
+                older_than: older,
+                now: jiff::Timestamp::now(),
+                prune_orphans,
+            };
+            // Only a prune that would take the last backup of some target needs to know which
+            // targets still exist; the others stay offline.
+            let worst = store.prune_guarded(&rules, |_, _| false, true)?;
+            let live = if worst.kept_orphans.is_empty() && worst.removed_orphans.is_empty() {
+                None
+            } else {
+                match live_targets(ctx).await {
+                    Ok(live) => Some(live),
+                    Err(e) => {
+                        ctx.out.warn(&format!(
+                            "cannot check which targets still exist in project {project}, so every target counts as gone: {}",
+                            e.message
+                        ));
+                        None
+                    }
+                }
+            };
+            let exists = |kind: TargetType, id: &str| match (&live, kind) {
+                (_, TargetType::Theme) => true,
+                (Some(live), _) => live.contains(&(kind, id.to_owned())),
+                (None, _) => false,
+            };
+            let mut outcome = store.prune_guarded(&rules, exists, true)?;
+            if !dry_run && !outcome.removed.is_empty() {
+                let orphans = if outcome.removed_orphans.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " {} of them are the last backup of a target no longer in the project (--prune-orphans): it cannot be restored after this.",
+                        outcome.removed_orphans.len()
+                    )
+                };
                 let question = format!(
-                    "Delete {} backup(s) of project {project}? They are the undo of past changes.",
-                    removed.len()
+                    "Delete {} backup(s) of project {project}? They are the undo of past changes.{orphans}",
+                    outcome.removed.len()
                 );
                 if !ctx.global.yes {
                     match ctx.out.confirm(&question) {
@@ -111,23 +182,61 @@ pub fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
                         }
                     }
                 }
-                removed = store.prune(keep, older, jiff::Timestamp::now(), false)?;
+                outcome = store.prune_guarded(&rules, exists, false)?;
             }
+            let removed = &outcome.removed;
             let verb = if dry_run { "Would delete" } else { "Deleted" };
-            ctx.out
-                .emit(&json!({"dryRun": dry_run, "removed": removed}), || {
+            ctx.out.emit(
+                &json!({
+                    "dryRun": dry_run,
+                    "removed": removed,
+                    "removedLastOfGone": outcome.removed_orphans,
+                    "keptLastOfGone": outcome.kept_orphans,
+                }),
+                || {
                     let mut t = Table::new(vec!["REMOVED"]);
                     t.rows = removed
                         .iter()
                         .map(|p| vec![p.display().to_string()])
                         .collect();
                     t
-                });
-            ctx.out
-                .status(&format!("{verb} {} backup(s)", removed.len()));
+                },
+            );
+            let mut summary = format!("{verb} {} backup(s)", removed.len());
+            if !outcome.removed_orphans.is_empty() {
+                summary.push_str(&format!(
+                    ", {} of them the last backup of a target no longer in the project",
+                    outcome.removed_orphans.len()
+                ));
+            }
+            ctx.out.status(&summary);
+            if !outcome.kept_orphans.is_empty() {
+                ctx.out.status(&format!(
+                    "Kept the last backup of {} target(s) no longer in the project (the only way to restore them); pass --prune-orphans to delete those too",
+                    outcome.kept_orphans.len(),
+                ));
+            }
             Ok(Exit::Success)
         }
     }
+}
+
+/// The tenants and flows that exist in the project now.
+async fn live_targets(ctx: &Ctx) -> Result<BTreeSet<(TargetType, String)>, CliError> {
+    let client = ctx.client().await?;
+    let tenants = client
+        .load_all_tenants()
+        .await
+        .map_err(|e| ctx.api_error(&e))?;
+    let flows = client
+        .list_flows(&[])
+        .await
+        .map_err(|e| ctx.api_error(&e))?;
+    Ok(tenants
+        .into_iter()
+        .map(|t| (TargetType::Tenant, t.id))
+        .chain(flows.into_iter().map(|f| (TargetType::Flow, f.id)))
+        .collect())
 }
 
 /// The project id for offline commands: flag, environment, profile or `--local` — no key needed.

@@ -287,6 +287,7 @@ pub fn read_flow_file(path: &Path) -> Result<FlowFile, CliError> {
 
 /// What differs between the live flow and the file, for the deploy summary.
 #[derive(Debug, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FlowDiff {
     /// Screens only in the file.
     pub screens_added: Vec<String>,

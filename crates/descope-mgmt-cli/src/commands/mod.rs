@@ -31,7 +31,7 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> CliResult {
         },
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,
-        Command::Backup(cmd) => backup::run(ctx, cmd),
+        Command::Backup(cmd) => backup::run(ctx, cmd).await,
         Command::Audit(cmd) => audit::run(ctx, cmd),
         Command::Config(cmd) => config::run(ctx, cmd),
         Command::Emulator(cmd) => emulator::run(ctx, cmd).await,

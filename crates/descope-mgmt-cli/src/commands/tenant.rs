@@ -577,6 +577,56 @@ fn settings_diff(live: Option<&TenantSettings>, wanted: &TenantSettings) -> Vec<
     out
 }
 
+/// Another tenant that holds `name` now, when the restore of `id` would give it that name (names
+/// are unique per project, so the restore would be refused with E112204).
+async fn name_holder(
+    ctx: &Ctx,
+    client: &Client,
+    id: &str,
+    name: &str,
+    live: Option<&Tenant>,
+) -> Result<Option<Tenant>, CliError> {
+    if live.is_some_and(|l| l.name == name) {
+        return Ok(None);
+    }
+    let q = descope_api::TenantSearch {
+        tenant_names: vec![name.to_owned()],
+        ..Default::default()
+    };
+    let found = client
+        .search_tenants(&q)
+        .await
+        .map_err(|e| ctx.api_error(&e))?;
+    Ok(found.into_iter().find(|t| t.id != id && t.name == name))
+}
+
+/// The error for a restore whose name another tenant now holds: what is in the way and what to do.
+fn name_conflict(
+    backup: &Backup,
+    id: &str,
+    holder: &Tenant,
+    exists: bool,
+    dry_run: bool,
+) -> CliError {
+    let what = if exists {
+        format!("rename tenant {id} back to `{}`", holder.name)
+    } else {
+        format!("create tenant {id} again as `{}`", holder.name)
+    };
+    let run = if dry_run { " (dry run)" } else { "" };
+    CliError::new(format!(
+        "the restore{run} from {} cannot {what}: tenant {} now holds that name, and tenant names are unique in a project; nothing was changed",
+        backup.path.display(),
+        holder.id
+    ))
+    .hint(format!(
+        "rename tenant {} (`descope-mgmt tenant update {} --name NEW-NAME`) or delete it (`descope-mgmt tenant delete {}`), then run the restore again",
+        holder.id,
+        shell_quote(&holder.id),
+        shell_quote(&holder.id)
+    ))
+}
+
 /// `tenant restore`: plan, back up the present state, apply.
 pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     let client = ctx.client().await?;
@@ -628,6 +678,15 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
             backup.path.display()
         ),
     };
+    if let Some(holder) = name_holder(ctx, client, &id, &wanted.name, live.as_ref()).await? {
+        return Err(name_conflict(
+            &backup,
+            &id,
+            &holder,
+            live.is_some(),
+            args.dry_run,
+        ));
+    }
     let all: Vec<FieldDiff> = fields.iter().chain(settings.iter()).cloned().collect();
     if let Some(l) = &live
         && !recorded.parent.is_empty()
@@ -661,6 +720,10 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         Some(_) => Some(settings_of(ctx, client, &id).await?),
         None => None,
     };
+    let wanted = wanted_tenant(&backup, &recorded, live.as_ref());
+    if let Some(holder) = name_holder(ctx, client, &id, &wanted.name, live.as_ref()).await? {
+        return Err(name_conflict(&backup, &id, &holder, live.is_some(), false));
+    }
     let pre = match &live {
         Some(l) => Some(writer.backup(
             "restore",
@@ -671,8 +734,19 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         )?),
         None => None,
     };
-    let fail = |e: ApiError| ctx.api_error(&e);
-    let wanted = wanted_tenant(&backup, &recorded, live.as_ref());
+    let fail = |e: ApiError| {
+        let err = ctx.api_error(&e);
+        if e.code() == Some("E112204") {
+            // Taken between our check and the write.
+            err.hint(format!(
+                "another tenant took the name `{}` meanwhile: find it with `descope-mgmt tenant list --name-contains {}`, rename or delete it, then run the restore again",
+                wanted.name,
+                shell_quote(&wanted.name)
+            ))
+        } else {
+            err
+        }
+    };
     let mut req = TenantRequest::from_tenant(&wanted);
     if let Some(l) = &live {
         req.parent.clone_from(&l.parent);

@@ -128,8 +128,13 @@ async fn replace(
         )
         .await?
         .map_err(|e| ctx.api_error(&e))?;
+    let done = if operation == "restore" {
+        format!("Theme restored from {source}.")
+    } else {
+        "Theme deployed.".to_owned()
+    };
     ctx.out
-        .status(&format!("Theme deployed. Backup: {}", backup.display()));
+        .status(&format!("{done} Backup: {}", backup.display()));
     ctx.out.status(&format!(
         "Undo: descope-mgmt theme restore {}",
         shell_quote(&backup.display().to_string())

@@ -3,6 +3,7 @@
 mod flows;
 mod foundation;
 mod reliability;
+mod restore_audit;
 mod safety;
 mod saved_plan;
 mod sync;

@@ -95,7 +95,7 @@ fn update_keeps_unnamed_fields_and_delete_restore_round_trips() {
     assert_eq!(tenant(&env, "acme")["tenant"]["name"], "ACME Corp");
     assert_no_key(&env, &r);
 
-    // The audit log shows every write in order.
+    // The audit log shows every write request in order.
     let audit = env.run(&["audit", "list", "-o", "json"]);
     audit.expect(0);
     let ops: Vec<(String, String)> = audit
@@ -105,7 +105,7 @@ fn update_keeps_unnamed_fields_and_delete_restore_round_trips() {
         .iter()
         .map(|r| {
             (
-                r["operation"].as_str().unwrap().to_owned(),
+                r["request"].as_str().unwrap().to_owned(),
                 r["result"].as_str().unwrap().to_owned(),
             )
         })
