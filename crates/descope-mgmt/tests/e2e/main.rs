@@ -5,6 +5,7 @@ mod foundation;
 mod reliability;
 mod safety;
 mod sync;
+mod terminal;
 
 use descope_testkit::TestEnv;
 
