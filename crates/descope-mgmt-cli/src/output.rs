@@ -170,10 +170,15 @@ impl Out {
         self.write_stdout(|stdout| {
             let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
             // Our values always serialise: an error here is an error writing.
-            serde_json::to_writer_pretty(&mut out, value)
+            let written = serde_json::to_writer_pretty(&mut out, value)
                 .map_err(io::Error::from)
                 .and_then(|()| out.write_all(b"\n"))
-                .and_then(|()| out.flush())
+                .and_then(|()| out.flush());
+            if written.is_err() {
+                // Drop what is still buffered instead of trying to write it again.
+                let _ = out.into_parts();
+            }
+            written
         });
     }
 
@@ -277,7 +282,7 @@ impl Out {
         }
         eprint!("{} [y/N] ", escape_control(question, true));
         let _ = io::stderr().flush();
-        let line = self.read_answer()?;
+        let line = self.read_answer();
         Some(matches!(
             line.trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
@@ -285,9 +290,8 @@ impl Out {
     }
 
     /// Reads one answer from stdin on its own thread, raced against Ctrl-C and SIGTERM: a signal
-    /// ends the prompt at once (`Some(String::new())`, marked as interrupted), not at the next
-    /// Enter. `None` never happens; the `Option` lets callers use `?`.
-    fn read_answer(&self) -> Option<String> {
+    /// ends the prompt at once (an empty answer, marked as interrupted), not at the next Enter.
+    fn read_answer(&self) -> String {
         let read = || {
             let mut line = String::new();
             io::stdin()
@@ -299,7 +303,7 @@ impl Out {
             .ok()
             .filter(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
         let Some(handle) = handle else {
-            return Some(read());
+            return read();
         };
         let (tx, rx) = tokio::sync::oneshot::channel();
         // The reader is left blocked if a signal wins; the process ends soon after.
@@ -319,7 +323,7 @@ impl Out {
             self.state.prompt_interrupted.store(true, Ordering::SeqCst);
             eprintln!();
         }
-        Some(answer.unwrap_or_default())
+        answer.unwrap_or_default()
     }
 
     /// Asks the user to type a word (for destructive confirmations). `None` without a terminal.
@@ -334,7 +338,7 @@ impl Out {
             shown(expected)
         );
         let _ = io::stderr().flush();
-        let line = self.read_answer()?;
+        let line = self.read_answer();
         Some(!self.prompt_interrupted() && line.trim() == expected)
     }
 
