@@ -495,3 +495,54 @@ pub fn clap_error(e: &clap::Error) -> crate::error::Exit {
         _ => crate::error::Exit::Usage,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_json_is_not_touched() {
+        let name = "a\u{1b}]0;t\u{7}\u{1b}[31mb\nc\td\u{7f}\u{9b}e\r";
+        assert_eq!(
+            shown(name),
+            "a\\e]0;t\\u{7}\\e[31mb\\nc\\td\\u{7f}\\u{9b}e\\r"
+        );
+        assert_eq!(escape_control("one\ntwo\u{1b}", true), "one\ntwo\\e");
+        assert!(matches!(shown("plain é 名前"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn cells_wrap_after_spaces_and_punctuation_and_cut_long_words() {
+        assert_eq!(
+            wrap_cell("Acme Corporation Europe", 12),
+            "Acme\nCorporation\nEurope"
+        );
+        assert_eq!(
+            wrap_cell("acme.example.com,b.example.org", 13),
+            "acme.example.\ncom,b.\nexample.org"
+        );
+        assert_eq!(wrap_cell("Internationalisation", 8), "Interna…");
+        for line in wrap_cell("a-very-long-tenant-name with words", 10).lines() {
+            assert!(display_width(line) <= 10, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_table_fits_the_width_and_keeps_the_id_whole() {
+        let mut t = Table::new(vec!["ID", "NAME", "DOMAINS"]);
+        t.rows.push(vec![
+            "acme-corporation-eu".into(),
+            "Acme Corporation Europe Holdings".into(),
+            "acme-corporation.example.com".into(),
+        ]);
+        let rows = fit_to_width(&t, Some(60));
+        assert_eq!(rows[0][0], "acme-corporation-eu");
+        let widths: usize = rows[0]
+            .iter()
+            .map(|c| c.lines().map(display_width).max().unwrap_or(0) + 2)
+            .sum();
+        assert!(widths <= 60, "{rows:?}");
+        // Wide enough: nothing changes.
+        assert_eq!(fit_to_width(&t, Some(200))[0], t.rows[0]);
+    }
+}
