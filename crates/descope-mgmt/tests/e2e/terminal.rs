@@ -395,6 +395,22 @@ fn control_characters_in_names_are_escaped_in_human_output() {
         "{}",
         err.stderr
     );
+    // The same name twice in the file: one error line, the newline in the name escaped.
+    std::fs::write(
+        &file,
+        "tenants:\n  - id: a1\n    name: \"x\\e[31m\\nline2\"\n  - id: a2\n    name: \"x\\e[31m\\nline2\"\n",
+    )
+    .unwrap();
+    let err = env.run(&["tenant", "sync", "-c", f, "--dry-run"]);
+    err.expect(1);
+    assert_no_raw_controls("file error", &err.stderr);
+    assert!(
+        err.stderr.lines().any(|l| l.starts_with("error:")
+            && l.contains("x\\e[31m\\nline2")
+            && l.contains("already used")),
+        "{}",
+        err.stderr
+    );
     // From the service: creating a tenant whose name is taken.
     let err = env.run(&["tenant", "create", "--id", "other", "--name", EVIL]);
     assert_ne!(err.code, 0);
