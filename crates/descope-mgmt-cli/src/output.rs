@@ -280,18 +280,21 @@ impl Out {
         if !self.stdin_tty {
             return None;
         }
-        eprint!("{} [y/N] ", escape_control(question, true));
-        let _ = io::stderr().flush();
-        let line = self.read_answer();
+        let line = self.ask(&format!("{} [y/N] ", escape_control(question, true)));
         Some(matches!(
             line.trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
         ))
     }
 
-    /// Reads one answer from stdin on its own thread, raced against Ctrl-C and SIGTERM: a signal
-    /// ends the prompt at once (an empty answer, marked as interrupted), not at the next Enter.
-    fn read_answer(&self) -> String {
+    /// Shows `prompt` on stderr and reads one answer from stdin on its own thread, raced against
+    /// Ctrl-C and SIGTERM: a signal ends the prompt at once (an empty answer, marked as
+    /// interrupted), not at the next Enter.
+    fn ask(&self, prompt: &str) -> String {
+        let show = || {
+            eprint!("{prompt}");
+            let _ = io::stderr().flush();
+        };
         let read = || {
             let mut line = String::new();
             io::stdin()
@@ -303,6 +306,7 @@ impl Out {
             .ok()
             .filter(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
         let Some(handle) = handle else {
+            show();
             return read();
         };
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -312,9 +316,17 @@ impl Out {
         });
         let answer = tokio::task::block_in_place(|| {
             handle.block_on(async {
+                let signal = crate::commands::sync::wait_for_signal();
+                tokio::pin!(signal);
+                // The first poll installs the signal listeners: only then is the prompt shown,
+                // so a Ctrl-C typed at it is always seen.
+                if futures::poll!(&mut signal).is_ready() {
+                    return None;
+                }
+                show();
                 tokio::select! {
                     biased;
-                    () = crate::commands::sync::wait_for_signal() => None,
+                    () = &mut signal => None,
                     line = rx => Some(line.unwrap_or_default()),
                 }
             })
@@ -332,13 +344,11 @@ impl Out {
         if !self.stdin_tty {
             return None;
         }
-        eprint!(
+        let line = self.ask(&format!(
             "{}\nType `{}` to continue: ",
             escape_control(question, true),
             shown(expected)
-        );
-        let _ = io::stderr().flush();
-        let line = self.read_answer();
+        ));
         Some(!self.prompt_interrupted() && line.trim() == expected)
     }
 
