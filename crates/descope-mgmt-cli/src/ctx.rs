@@ -424,8 +424,6 @@ impl Ctx {
                 ));
             }
             err = err.hint("check them with `descope-mgmt doctor`");
-        } else if matches!(e, ApiError::RateLimited { .. }) {
-            err = err.hint("the service's rate limit was hit; wait a minute and re-run, or lower --concurrency");
         } else if matches!(e, ApiError::Transport { .. }) {
             err = err.hint("check the network and the base URL with `descope-mgmt doctor`");
         }

@@ -64,10 +64,14 @@ impl CliError {
         }
     }
 
-    /// Adds a hint line.
+    /// Adds a hint line, unless the error already has it (a source's hint and the command's
+    /// are shown once).
     #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hints.push(hint.into());
+        let hint = hint.into();
+        if !self.hints.contains(&hint) {
+            self.hints.push(hint);
+        }
         self
     }
 

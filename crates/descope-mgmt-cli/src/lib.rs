@@ -44,6 +44,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
         stdout_tty: env.stdout_tty,
         stderr_tty: env.stderr_tty,
         stdin_tty: env.stdin_tty,
+        columns: env
+            .var("COLUMNS")
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|c| *c > 0),
+        state: output::OutState::default(),
     };
     init_logging(cli.global.verbose, &env, color);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -68,13 +73,44 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
     });
     // Do not wait for stray tasks (a hung connection) once the command is done.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    match result {
+    // Ctrl-C at a confirmation prompt: whatever the command made of the "no" it got, nothing
+    // was changed and the run was interrupted.
+    let result = if ctx.out.prompt_interrupted() {
+        Err(prompt_interrupted())
+    } else {
+        result
+    };
+    let exit = match result {
         Ok(exit) => exit,
         Err(e) => {
             ctx.out.error(&e);
             e.exit
         }
+    };
+    // An error writing stdout (a full disk, a closed file) fails the run; a closed pipe is quiet.
+    ctx.out.finish_stdout();
+    match ctx.out.stdout_error() {
+        Some(e) => {
+            ctx.out.error(
+                &error::CliError::new(format!("cannot write to standard output: {e}")).hint(
+                    "the output is incomplete; free some space or write it elsewhere, then re-run",
+                ),
+            );
+            if matches!(exit, Exit::Success | Exit::Changes) {
+                Exit::Error
+            } else {
+                exit
+            }
+        }
+        None => exit,
     }
+}
+
+/// The error of a confirmation prompt ended by Ctrl-C or SIGTERM (exit 130).
+#[must_use]
+pub fn prompt_interrupted() -> error::CliError {
+    error::CliError::new("interrupted at the confirmation prompt; nothing was changed")
+        .with_exit(Exit::Interrupted)
 }
 
 /// Runs the command; on Ctrl-C or SIGTERM no new write starts, a write already sent finishes
@@ -90,6 +126,8 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
     let mut signals = 0;
     loop {
         tokio::select! {
+            // A command that ended on the same signal (a prompt) reports it itself.
+            biased;
             r = &mut dispatch => {
                 return match r {
                     Ok(_) | Err(_) if ctx.interrupt.stopped() && !ctx.interrupt.graceful() => {

@@ -2,7 +2,10 @@
 //! status, warnings, prompts, progress and errors on stderr.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use comfy_table::{ContentArrangement, Table as ComfyTable};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -58,6 +61,51 @@ pub struct Out {
     pub stderr_tty: bool,
     /// Stdin is a terminal (prompts possible).
     pub stdin_tty: bool,
+    /// Width of the terminal for tables, from `COLUMNS` (else asked of the terminal).
+    pub columns: Option<u16>,
+    /// What happened to stdout and the prompts, shared by every copy of this `Out`.
+    pub state: OutState,
+}
+
+/// Sticky facts about stdout and prompts, read by `run` once the command is done: the first
+/// error writing to stdout (after it nothing more is written) and a Ctrl-C at a prompt.
+#[derive(Debug, Clone, Default)]
+pub struct OutState {
+    stdout: Arc<Mutex<Option<io::Error>>>,
+    prompt_interrupted: Arc<AtomicBool>,
+}
+
+/// Escapes control characters (C0, DEL, C1) so data can never drive the terminal: `\e`, `\n`,
+/// `\t`, `\r`, else `\u{..}`. With `keep_newlines`, `\n` stays a line break (for messages we
+/// compose ourselves line by line).
+#[must_use]
+pub fn escape_control(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let needs = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(needs) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !needs(c) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\x1b' => out.push_str("\\e"),
+            other => out.push_str(&format!("\\u{{{:x}}}", u32::from(other))),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Escapes the control characters of one piece of data shown in human output (a name in a
+/// message or a plan line): newlines too.
+#[must_use]
+pub fn shown(text: &str) -> Cow<'_, str> {
+    escape_control(text, false)
 }
 
 impl Out {
@@ -69,23 +117,69 @@ impl Out {
         }
     }
 
-    /// Writes text to stdout as is. A closed pipe is not an error (ripgrep's rule).
-    pub fn data_text(&self, text: &str) {
+    /// Runs one write to stdout unless an earlier one failed, and remembers its error. A closed
+    /// pipe is not an error (ripgrep's rule); any other is, and `run` reports it (exit 1).
+    fn write_stdout(&self, write: impl FnOnce(&mut io::StdoutLock<'static>) -> io::Result<()>) {
+        let Ok(mut failed) = self.state.stdout.lock() else {
+            return;
+        };
+        if failed.is_some() {
+            return;
+        }
         let mut stdout = io::stdout().lock();
-        let _ = stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush());
+        if let Err(e) = write(&mut stdout).and_then(|()| stdout.flush()) {
+            *failed = Some(e);
+        }
+    }
+
+    /// The first error writing to stdout, unless it was a closed pipe (which is quiet).
+    #[must_use]
+    pub fn stdout_error(&self) -> Option<String> {
+        let failed = self.state.stdout.lock().ok()?;
+        failed
+            .as_ref()
+            .filter(|e| e.kind() != io::ErrorKind::BrokenPipe)
+            .map(ToString::to_string)
+    }
+
+    /// Flushes stdout at the end of a command, remembering an error like any other write.
+    pub fn finish_stdout(&self) {
+        self.write_stdout(|_| Ok(()));
+    }
+
+    /// Whether Ctrl-C (or SIGTERM) ended a confirmation prompt.
+    #[must_use]
+    pub fn prompt_interrupted(&self) -> bool {
+        self.state.prompt_interrupted.load(Ordering::SeqCst)
+    }
+
+    /// Writes text to stdout as is.
+    pub fn data_text(&self, text: &str) {
+        self.write_stdout(|stdout| stdout.write_all(text.as_bytes()));
+    }
+
+    /// Writes human text (a plan, a diff) to stdout with control characters escaped; line
+    /// breaks stay.
+    pub fn human_text(&self, text: &str) {
+        self.data_text(&escape_control(text, true));
     }
 
     /// Writes a value as pretty JSON, streamed to stdout as it is serialised (a plan of 100,000
     /// tenants is never held as one string).
     pub fn data_json<T: Serialize + ?Sized>(&self, value: &T) {
-        let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-        // A closed pipe is not an error; our values always serialise.
-        let _ = serde_json::to_writer_pretty(&mut out, value)
-            .map_err(io::Error::from)
-            .and_then(|()| out.write_all(b"\n"))
-            .and_then(|()| out.flush());
+        self.write_stdout(|stdout| {
+            let mut out = io::BufWriter::with_capacity(64 * 1024, stdout);
+            // Our values always serialise: an error here is an error writing.
+            let written = serde_json::to_writer_pretty(&mut out, value)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush());
+            if written.is_err() {
+                // Drop what is still buffered instead of trying to write it again.
+                let _ = out.into_parts();
+            }
+            written
+        });
     }
 
     /// Writes a value in the chosen structured format, or the table in table mode.
@@ -105,21 +199,30 @@ impl Out {
         }
     }
 
-    /// Renders a table on a terminal, tab-separated rows when piped.
+    /// Renders a table on a terminal, tab-separated rows when piped. On a terminal too narrow
+    /// for it, cells wrap at spaces and punctuation and a word longer than its column is cut
+    /// with `…`; the first column (the id) is never wrapped.
     pub fn table(&self, table: &Table) {
         if self.stdout_tty {
             let mut t = ComfyTable::new();
             t.load_style(comfy_table::presets::NOTHING);
-            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_content_arrangement(ContentArrangement::Disabled);
+            let width = self.columns.or_else(|| t.width()).map(usize::from);
             t.set_header(table.headers.clone());
-            for row in &table.rows {
-                t.add_row(row.clone());
+            for row in fit_to_width(table, width) {
+                t.add_row(row);
             }
             self.data_text(&format!("{t}\n"));
         } else {
+            // One line per row, one tab between cells: a tab or newline inside a cell is escaped.
             let mut text = String::new();
             for row in &table.rows {
-                text.push_str(&row.join("\t"));
+                for (i, cell) in row.iter().enumerate() {
+                    if i > 0 {
+                        text.push('\t');
+                    }
+                    text.push_str(&shown(cell));
+                }
                 text.push('\n');
             }
             self.data_text(&text);
@@ -129,45 +232,110 @@ impl Out {
     /// A status line on stderr (hidden by `-q`).
     pub fn status(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}", escape_control(msg, true));
         }
     }
 
     /// A warning on stderr (shown even with `-q`).
     pub fn warn(&self, msg: &str) {
-        eprintln!("{} {msg}", self.paint("33;1", "warning:"));
+        eprintln!(
+            "{} {}",
+            self.paint("33;1", "warning:"),
+            escape_control(msg, true)
+        );
     }
 
     /// An error with its hints on stderr.
+    /// A hint that repeats an earlier one (from the error's source and from the command) is
+    /// shown once.
     pub fn error(&self, err: &CliError) {
-        let mut lines = err.message.lines();
+        let message = escape_control(&err.message, true);
+        let mut lines = message.lines();
         let first = lines.next().unwrap_or("");
         eprintln!("{} {first}", self.paint("31;1", "error:"));
         for line in lines {
             eprintln!("  {line}");
         }
+        let mut seen: Vec<&str> = Vec::new();
         for hint in &err.hints {
-            eprintln!("  {} {hint}", self.paint("36", "hint:"));
+            let key = hint.trim();
+            if key.is_empty() || seen.contains(&key) || message.contains(key) {
+                continue;
+            }
+            seen.push(key);
+            eprintln!(
+                "  {} {}",
+                self.paint("36", "hint:"),
+                escape_control(hint, true)
+            );
         }
     }
 
     /// Asks a yes/no question on stderr and reads the answer from stdin. `None` when stdin is not
     /// a terminal (the caller then needs `--yes`).
     #[must_use]
+    /// Ctrl-C ends the prompt at once with `Some(false)` and marks it in [`OutState`] (see
+    /// [`Out::prompt_interrupted`]; `run` then exits 130).
     pub fn confirm(&self, question: &str) -> Option<bool> {
         if !self.stdin_tty {
             return None;
         }
-        eprint!("{question} [y/N] ");
-        let _ = io::stderr().flush();
-        let mut line = String::new();
-        if io::stdin().lock().read_line(&mut line).is_err() {
-            return Some(false);
-        }
+        let line = self.ask(&format!("{} [y/N] ", escape_control(question, true)));
         Some(matches!(
             line.trim().to_ascii_lowercase().as_str(),
             "y" | "yes"
         ))
+    }
+
+    /// Shows `prompt` on stderr and reads one answer from stdin on its own thread, raced against
+    /// Ctrl-C and SIGTERM: a signal ends the prompt at once (an empty answer, marked as
+    /// interrupted), not at the next Enter.
+    fn ask(&self, prompt: &str) -> String {
+        let show = || {
+            eprint!("{prompt}");
+            let _ = io::stderr().flush();
+        };
+        let read = || {
+            let mut line = String::new();
+            io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_or_else(|_| String::new(), |_| line)
+        };
+        let handle = tokio::runtime::Handle::try_current()
+            .ok()
+            .filter(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        let Some(handle) = handle else {
+            show();
+            return read();
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // The reader is left blocked if a signal wins; the process ends soon after.
+        std::thread::spawn(move || {
+            let _ = tx.send(read());
+        });
+        let answer = tokio::task::block_in_place(|| {
+            handle.block_on(async {
+                let signal = crate::commands::sync::wait_for_signal();
+                tokio::pin!(signal);
+                // The first poll installs the signal listeners: only then is the prompt shown,
+                // so a Ctrl-C typed at it is always seen.
+                if futures::poll!(&mut signal).is_ready() {
+                    return None;
+                }
+                show();
+                tokio::select! {
+                    biased;
+                    () = &mut signal => None,
+                    line = rx => Some(line.unwrap_or_default()),
+                }
+            })
+        });
+        if answer.is_none() {
+            self.state.prompt_interrupted.store(true, Ordering::SeqCst);
+            eprintln!();
+        }
+        answer.unwrap_or_default()
     }
 
     /// Asks the user to type a word (for destructive confirmations). `None` without a terminal.
@@ -176,13 +344,12 @@ impl Out {
         if !self.stdin_tty {
             return None;
         }
-        eprint!("{question}\nType `{expected}` to continue: ");
-        let _ = io::stderr().flush();
-        let mut line = String::new();
-        if io::stdin().lock().read_line(&mut line).is_err() {
-            return Some(false);
-        }
-        Some(line.trim() == expected)
+        let line = self.ask(&format!(
+            "{}\nType `{}` to continue: ",
+            escape_control(question, true),
+            shown(expected)
+        ));
+        Some(!self.prompt_interrupted() && line.trim() == expected)
     }
 
     /// A progress bar on stderr, drawn only on a terminal and without `-q`/`-v`.
@@ -202,11 +369,129 @@ impl Out {
     }
 }
 
+/// Columns a text takes on a terminal: two for East Asian wide characters and emoji, else one.
+fn display_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            let c = u32::from(c);
+            let wide = matches!(c,
+                0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+                | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F
+                | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+/// The escaped cells of a table, each wrapped to a column width that makes the table fit in
+/// `width` columns (comfy-table pads each cell with a space either side).
+fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| r.iter().map(|c| shown(c).into_owned()).collect())
+        .collect();
+    let ncols = table.headers.len();
+    let Some(width) = width else {
+        return rows;
+    };
+    let mut natural: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate().take(ncols) {
+            natural[i] = natural[i].max(display_width(cell));
+        }
+    }
+    let budget = width.saturating_sub(2 * ncols);
+    if natural.iter().sum::<usize>() <= budget || ncols == 0 {
+        return rows;
+    }
+    // The first column (the id) keeps its width up to half the budget; the others share the
+    // rest, narrow columns first, never narrower than their header.
+    let mut alloc = natural.clone();
+    alloc[0] = natural[0]
+        .min((budget / 2).max(30))
+        .max(display_width(table.headers[0]));
+    let mut remaining = budget.saturating_sub(alloc[0]);
+    let mut order: Vec<usize> = (1..ncols).collect();
+    order.sort_by_key(|&i| natural[i]);
+    for (k, &i) in order.iter().enumerate() {
+        let share = remaining / (order.len() - k);
+        alloc[i] = natural[i].min(share.max(display_width(table.headers[i])));
+        remaining = remaining.saturating_sub(alloc[i]);
+    }
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .enumerate()
+                .map(|(i, cell)| match alloc.get(i) {
+                    Some(&w) if display_width(&cell) > w => wrap_cell(&cell, w),
+                    _ => cell,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Wraps one cell to `width` columns at sensible points (after a space or punctuation); a piece
+/// still longer than the column is cut with `…` rather than split mid-word.
+fn wrap_cell(text: &str, width: usize) -> String {
+    let width = width.max(2);
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == ' ' || ",;:/-._@|+=&)]}".contains(c) {
+            let end = i + c.len_utf8();
+            pieces.push(&text[start..end]);
+            start = end;
+        }
+    }
+    if start < text.len() {
+        pieces.push(&text[start..]);
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in pieces {
+        if !line.is_empty() && display_width(&line) + display_width(piece.trim_end()) > width {
+            lines.push(line.trim_end().to_owned());
+            line.clear();
+        }
+        let piece = if line.is_empty() {
+            piece.trim_start()
+        } else {
+            piece
+        };
+        if display_width(piece.trim_end()) > width {
+            let mut cut = String::new();
+            for c in piece.chars() {
+                if display_width(&cut) + display_width(&c.to_string()) + 1 > width {
+                    break;
+                }
+                cut.push(c);
+            }
+            cut.push('…');
+            lines.push(cut);
+            continue;
+        }
+        line.push_str(piece);
+    }
+    if !line.trim_end().is_empty() {
+        lines.push(line.trim_end().to_owned());
+    }
+    lines.join("\n")
+}
+
 /// Prints a clap error (or `--help`/`--version`) and picks the exit code: 0 for help and
 /// version, 64 for usage errors (so 2 stays "changes pending").
 pub fn clap_error(e: &clap::Error) -> crate::error::Exit {
     use clap::error::ErrorKind;
-    let _ = e.print();
+    // `--help` and `--version` go to stdout: a failed write there is an error like any other.
+    if let Err(w) = e.print()
+        && w.kind() != io::ErrorKind::BrokenPipe
+        && !e.use_stderr()
+    {
+        eprintln!("error: cannot write to standard output: {w}");
+        return crate::error::Exit::Error;
+    }
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
@@ -218,5 +503,56 @@ pub fn clap_error(e: &clap::Error) -> crate::error::Exit {
             }
         }
         _ => crate::error::Exit::Usage,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_json_is_not_touched() {
+        let name = "a\u{1b}]0;t\u{7}\u{1b}[31mb\nc\td\u{7f}\u{9b}e\r";
+        assert_eq!(
+            shown(name),
+            "a\\e]0;t\\u{7}\\e[31mb\\nc\\td\\u{7f}\\u{9b}e\\r"
+        );
+        assert_eq!(escape_control("one\ntwo\u{1b}", true), "one\ntwo\\e");
+        assert!(matches!(shown("plain é 名前"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn cells_wrap_after_spaces_and_punctuation_and_cut_long_words() {
+        assert_eq!(
+            wrap_cell("Acme Corporation Europe", 12),
+            "Acme\nCorporation\nEurope"
+        );
+        assert_eq!(
+            wrap_cell("acme.example.com,b.example.org", 13),
+            "acme.example.\ncom,b.\nexample.org"
+        );
+        assert_eq!(wrap_cell("Internationalisation", 8), "Interna…");
+        for line in wrap_cell("a-very-long-tenant-name with words", 10).lines() {
+            assert!(display_width(line) <= 10, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_table_fits_the_width_and_keeps_the_id_whole() {
+        let mut t = Table::new(vec!["ID", "NAME", "DOMAINS"]);
+        t.rows.push(vec![
+            "acme-corporation-eu".into(),
+            "Acme Corporation Europe Holdings".into(),
+            "acme-corporation.example.com".into(),
+        ]);
+        let rows = fit_to_width(&t, Some(60));
+        assert_eq!(rows[0][0], "acme-corporation-eu");
+        let widths: usize = rows[0]
+            .iter()
+            .map(|c| c.lines().map(display_width).max().unwrap_or(0) + 2)
+            .sum();
+        assert!(widths <= 60, "{rows:?}");
+        // Wide enough: nothing changes.
+        assert_eq!(fit_to_width(&t, Some(200))[0], t.rows[0]);
     }
 }

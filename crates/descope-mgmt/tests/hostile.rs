@@ -663,6 +663,31 @@ fn flag_cases() -> Vec<Case> {
     ]
 }
 
+// issue 11: terminal safety — control characters in names reach error messages escaped.
+fn terminal_cases(dir: &Path) -> Vec<Case> {
+    let name = "\"evil\\e]0;title\\a\\e[31mred\"";
+    let dup = format!("tenants:\n  - id: a\n    name: {name}\n  - id: b\n    name: {name}\n");
+    let file = write_file(dir, "ctl-dup.yaml", dup);
+    let var = write_file(
+        dir,
+        "ctl-var.yaml",
+        "tenants:\n  - id: a\n    name: \"${EVIL}\"\n  - id: b\n    name: \"${EVIL}\"\n",
+    );
+    vec![
+        case(
+            "terminal: control characters in a duplicate name",
+            1,
+            &["tenant", "sync", "--config", &file, "--dry-run"],
+        ),
+        case(
+            "terminal: control characters from ${VAR} in a duplicate name",
+            1,
+            &["tenant", "sync", "--config", &var, "--dry-run"],
+        )
+        .set("EVIL", "x\u{1b}]0;t\u{7}\u{9b}1m"),
+    ]
+}
+
 fn service_cases() -> Vec<Case> {
     let sync_stub = |name: &'static str, reply: Reply| {
         case(
@@ -859,6 +884,10 @@ fn run_cases(
         if r.stderr.trim().is_empty() {
             problems.push("no message on stderr".to_owned());
         }
+        // issue 11: terminal safety — no message drives the terminal.
+        if r.stderr.chars().any(|c| c.is_control() && c != '\n') {
+            problems.push("raw control characters on stderr".to_owned());
+        }
         if r.stderr.contains(MANAGEMENT_KEY) || r.stdout.contains(MANAGEMENT_KEY) {
             problems.push("the management key was printed".to_owned());
         }
@@ -927,6 +956,8 @@ fn bad_input_catalog() {
     cases.extend(flag_cases());
     cases.extend(service_cases());
     cases.extend(saved_plan_cases(&env, dir, &one)); // issue 11: saved plans
+    // issue 11: terminal safety
+    cases.extend(terminal_cases(dir));
     assert!(cases.len() >= 40, "{} cases", cases.len());
     let (messages, mut failures) = run_cases(&env, dir, &one, &cases);
     failures.extend(untouched(&env));

@@ -24,7 +24,18 @@ impl fmt::Display for Diagnostic {
         if self.line > 0 {
             write!(f, ":{}:{}", self.line, self.column)?;
         }
-        write!(f, ": {}", self.message)?;
+        // One line: a value quoted in the message (a name with a newline) cannot split it.
+        write!(f, ": ")?;
+        for c in self.message.chars() {
+            match c {
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                '\x1b' => f.write_str("\\e")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => write!(f, "{c}")?,
+            }
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
@@ -104,6 +115,22 @@ mod tests {
         assert_eq!(nearest("customattributes", &keys), Some("customAttributes"));
         assert_eq!(nearest("enforce_sso", &keys), Some("enforceSSO"));
         assert_eq!(nearest("zzzzzzzzzz", &keys), None);
+    }
+
+    #[test]
+    fn a_message_stays_one_line_with_control_characters_escaped() {
+        let d = Diagnostic {
+            file: "t.yaml".into(),
+            line: 3,
+            column: 11,
+            tenant: None,
+            message: "tenant name `a\nb\u{1b}[31m\u{9b}` is taken".into(),
+            help: None,
+        };
+        assert_eq!(
+            d.to_string(),
+            "t.yaml:3:11: tenant name `a\\nb\\e[31m\\u{9b}` is taken"
+        );
     }
 
     #[test]

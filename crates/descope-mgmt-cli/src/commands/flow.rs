@@ -508,7 +508,7 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         plan.len() - changed.len()
     );
     if matches!(ctx.out.format, crate::output::Format::Table) {
-        ctx.out.data_text(&format!("{text}{summary}\n"));
+        ctx.out.human_text(&format!("{text}{summary}\n"));
     }
     if args.dry_run || changed.is_empty() {
         if !matches!(ctx.out.format, crate::output::Format::Table) {
@@ -613,7 +613,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     };
     let table = matches!(ctx.out.format, crate::output::Format::Table);
     if table {
-        ctx.out.data_text(&format!(
+        ctx.out.human_text(&format!(
             "Restore flow {id} from {}{}: {what}\n",
             backup.path.display(),
             if args.dry_run { " (dry run)" } else { "" }

@@ -19,7 +19,7 @@ use super::tenant::shell_quote;
 use crate::args::{TenantExportArgs, TenantSyncArgs};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::{Format, Table};
+use crate::output::{Format, Table, shown};
 use crate::write::Writer;
 
 /// Version of the saved plan format (`--out PLAN.json`).
@@ -232,7 +232,7 @@ fn render_plan(ctx: &Ctx, plan: &Plan) -> String {
                     .as_ref()
                     .map(|r| r.name.as_str())
                     .unwrap_or_default();
-                text.push_str(&format!("  + create {} ({name})\n", c.id));
+                text.push_str(&format!("  + create {} ({})\n", c.id, shown(name)));
                 for f in &c.fields {
                     if f.field != "name" {
                         text.push_str(&format!("      {}: {}\n", f.field, show_value(&f.new)));
@@ -595,7 +595,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             .status(&format!("Saved the plan to {}", out.display()));
     }
     match ctx.out.format {
-        Format::Table => ctx.out.data_text(&render_plan(ctx, &plan)),
+        Format::Table => ctx.out.human_text(&render_plan(ctx, &plan)),
         _ if args.dry_run => ctx.out.emit(&doc, Table::default),
         _ => {}
     }
@@ -673,13 +673,9 @@ fn plan_error(
     .filter(|l| l.line > 0)
     .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
     let file = config.map_or(String::new(), |p| format!("{}{at}: ", p.display()));
-    let mut err = CliError::new(format!("{file}{e}"));
-    if let descope_sync::PlanError::TooManyDeletes { count, .. } = e {
-        err = err.hint(format!(
-            "if that is intended, raise the limit with --max-deletes {count}"
-        ));
-    }
-    err.hint("nothing was changed")
+    // One line; a name in it (from the file or the service) shows its control characters escaped.
+    // The message says what to do (for too many deletes: raise --max-deletes); no hint repeats it.
+    CliError::new(format!("{file}{}", shown(&e.to_string()))).hint("nothing was changed")
 }
 
 /// A tenant read for its backup: id, object, and settings (for deletes).

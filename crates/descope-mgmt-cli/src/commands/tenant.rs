@@ -12,7 +12,7 @@ use crate::args::{
 };
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::Table;
+use crate::output::{Table, shown};
 use crate::write::Writer;
 
 /// One changed field, old → new (the names are tenants.yaml keys).
@@ -180,7 +180,7 @@ pub async fn create(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
         .await?
         .map_err(|e| ctx.api_error(&e))?;
     ctx.out
-        .status(&format!("Created tenant {id} ({})", req.name));
+        .status(&format!("Created tenant {id} ({})", shown(&req.name)));
     ctx.out.emit(&json!({ "id": id }), || Table {
         headers: vec!["ID"],
         rows: vec![vec![id.clone()]],
@@ -242,7 +242,7 @@ fn print_changes(ctx: &Ctx, header: &str, changes: &[FieldDiff]) {
             show_value(&c.new)
         ));
     }
-    ctx.out.data_text(&text);
+    ctx.out.human_text(&text);
 }
 
 /// Applies the named changes of `tenant update` to a loaded tenant.
@@ -365,6 +365,7 @@ pub fn confirm(ctx: &Ctx, question: &str) -> Result<(), CliError> {
         return Ok(());
     }
     match ctx.out.confirm(question) {
+        _ if ctx.out.prompt_interrupted() => Err(crate::prompt_interrupted()),
         Some(true) => Ok(()),
         Some(false) => Err(CliError::new("cancelled; nothing was changed")),
         None => Err(CliError::new(
@@ -386,10 +387,11 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
     if args.dry_run {
         let text = format!(
             "Would delete tenant {} ({}){cascade} (dry run)\n",
-            live.id, live.name
+            live.id,
+            shown(&live.name)
         );
         match ctx.out.format {
-            crate::output::Format::Table => ctx.out.data_text(&text),
+            crate::output::Format::Table => ctx.out.human_text(&text),
             _ => ctx.out.emit(
                 &json!({"id": live.id, "name": live.name, "action": "delete", "cascade": args.cascade, "applied": false}),
                 Table::default,
@@ -399,7 +401,11 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
     }
     confirm(
         ctx,
-        &format!("Delete tenant {} ({}){cascade}?", live.id, live.name),
+        &format!(
+            "Delete tenant {} ({}){cascade}?",
+            live.id,
+            shown(&live.name)
+        ),
     )?;
     let writer = Writer::begin(ctx).await?;
     let live = load(ctx, client, &args.id).await?;
@@ -431,7 +437,7 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
     ctx.out.status(&format!(
         "Deleted tenant {} ({}). Backup: {}",
         live.id,
-        live.name,
+        shown(&live.name),
         backup.display()
     ));
     ctx.out.status(&format!(

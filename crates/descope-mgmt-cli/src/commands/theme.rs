@@ -109,7 +109,7 @@ async fn replace(
         }
     };
     if table {
-        ctx.out.data_text(&text);
+        ctx.out.human_text(&text);
     }
     if dry_run {
         report(None);

@@ -7,6 +7,7 @@ mod restore_audit;
 mod safety;
 mod saved_plan;
 mod sync;
+mod terminal;
 
 use descope_testkit::TestEnv;
 
