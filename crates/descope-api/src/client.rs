@@ -274,7 +274,12 @@ impl Client {
             let attempt = transient + limited + 1;
             let started = tokio::time::Instant::now();
             let limit = self.timeout.min(self.budget.saturating_sub(spent));
-            let mut request = self.inner.http.request(call.method.clone(), url.clone());
+            // reqwest's own timeout is a backstop; `within` below reports and decides first.
+            let mut request = self
+                .inner
+                .http
+                .request(call.method.clone(), url.clone())
+                .timeout(limit);
             if let Some(b) = &body {
                 request = request
                     .header(CONTENT_TYPE, "application/json")

@@ -14,6 +14,8 @@ pub mod hash;
 pub mod models;
 mod retry;
 mod tenants;
+#[cfg(test)]
+mod timeout_tests;
 mod wait;
 
 pub use client::Client;
