@@ -376,7 +376,8 @@ impl Client {
                             maybe_applied_earlier: maybe_applied,
                         };
                     };
-                    self.sleep_backoff(&call.method, &url, wait, attempt + 1, &message)
+                    let reason = one_line(&message, 120);
+                    self.sleep_backoff(&call.method, &url, wait, attempt + 1, &reason)
                         .await;
                     spent += wait;
                 }

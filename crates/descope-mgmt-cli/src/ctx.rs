@@ -292,8 +292,8 @@ impl Ctx {
         })?;
         let prof_base = prof.as_ref().and_then(|p| p.base_url.as_ref());
         // A variable set to nothing is not "unset": falling back to the derived (production)
-        // URL would silently aim the command at another service.
-        if self.global.base_url.is_none() && !(prof_wins && prof_base.is_some()) {
+        // URL would silently aim the command at another service. (Offline commands send nothing.)
+        if need_key && self.global.base_url.is_none() && !(prof_wins && prof_base.is_some()) {
             for name in ["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"] {
                 if self.env.var_raw(name).is_some_and(|v| v.trim().is_empty()) {
                     return Err(CliError::new(format!(
@@ -310,14 +310,20 @@ impl Ctx {
             &["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"],
             prof_base,
         );
-        if let Some((v, source)) = &base
+        if need_key
+            && let Some((v, source)) = &base
             && v.trim().is_empty()
         {
             return Err(CliError::new(format!("the base URL from the {source} is empty"))
                 .hint("give a URL such as https://api.descope.com, or leave it out to derive it from the project id"));
         }
+        // Offline commands (need_key = false) send nothing, so a bad timeout does not stop them.
         let (timeout, timeout_source) =
-            self.resolve_timeout(prof.as_ref(), prof_wins, profile_name.as_deref())?;
+            match self.resolve_timeout(prof.as_ref(), prof_wins, profile_name.as_deref()) {
+                Ok(t) => t,
+                Err(e) if need_key => return Err(e),
+                Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
+            };
         let (key, key_source) = if need_key {
             self.resolve_key(prof.as_ref(), prof_wins)?
         } else {
