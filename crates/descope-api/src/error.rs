@@ -155,7 +155,7 @@ fn timeout_line(url: &str, timeout: Duration, attempts: u32, connect: bool) -> S
     };
     format!(
         "{what} the Descope API at {url} within the timeout of {} ({attempts} attempt(s)); \
-         check the base URL and the network (`descope-mgmt doctor`), or raise --timeout",
+         check the base URL and the network, or raise --timeout",
         crate::wait::secs(timeout)
     )
 }

@@ -58,8 +58,8 @@ impl fmt::Display for Waiting {
                 timeout,
             } => write!(
                 f,
-                "waiting for {url} ({} so far; gives up after {}, see --timeout)…",
-                secs(*waited),
+                "waiting for {url} ({} s so far; gives up after {}, see --timeout)…",
+                waited.as_secs(),
                 secs(*timeout)
             ),
             Self::RateLimit { left, writes_done } => write!(

@@ -532,7 +532,7 @@ impl Ctx {
             && let Some(s) = self.settings.get()
         {
             err = err.hint(format!(
-                "the timeout ({}) came from {}; the base URL from {}",
+                "the timeout ({}) came from {}, the base URL from {}; `descope-mgmt doctor` checks the connection",
                 human_secs(s.timeout),
                 s.timeout_source,
                 s.base_url_source
