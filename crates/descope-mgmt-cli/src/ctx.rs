@@ -206,7 +206,11 @@ impl Ctx {
 
     fn resolve_settings(&self, need_key: bool) -> Result<Settings, CliError> {
         if self.global.local {
-            let (timeout, timeout_source) = self.resolve_timeout(None, false, None)?;
+            let (timeout, timeout_source) = match self.resolve_timeout(None, false, None) {
+                Ok(t) => t,
+                Err(e) if need_key => return Err(e),
+                Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
+            };
             return Ok(Settings {
                 project_id: self
                     .global
