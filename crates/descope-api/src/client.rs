@@ -3,6 +3,8 @@
 //! and turning answers into typed results or an [`ApiError`].
 
 use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -19,19 +21,39 @@ use url::Url;
 
 use crate::config::{ClientConfig, RetryPolicy};
 use crate::error::{ApiError, TRANSIENT_STATUSES, one_line};
-use crate::gate::RateGate;
+use crate::gate::{Permit, RateGate};
 use crate::retry::{backoff_cap, jittered, parse_retry_after};
+use crate::wait::{
+    FIRST_ANSWER_NOTICE, NOTICE_EVERY, NOTICE_TICK, Notices, WORTH_REPORTING, Waiting,
+};
 
 /// How long to wait after a 429 that carries no usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How much of an unreadable body goes into an error.
 const SNIPPET_CHARS: usize = 200;
+/// One request may spend this many attempt timeouts on failed attempts and backoff in all.
+const TIMEOUTS_PER_REQUEST: u32 = 2;
+/// Timeouts are capped here so that deadline arithmetic can never overflow.
+const MAX_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Paths (after a POST) whose success counts as a write done, for status lines.
+const WRITE_SUFFIXES: [&str; 6] = [
+    "/create",
+    "/update",
+    "/delete",
+    "/settings",
+    "/import",
+    "/updateDefaultRoles",
+];
 
 /// Typed async client of the Descope management API. Cheap to clone: clones share one connection
 /// pool and one rate gate. Its `Debug` output never shows the management key.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Timeout of one attempt.
+    timeout: Duration,
+    /// What one request may spend on failed attempts and backoff before it gives up.
+    budget: Duration,
 }
 
 struct Inner {
@@ -44,6 +66,8 @@ struct Inner {
     gate: RateGate,
     rng: Mutex<StdRng>,
     max_in_flight: usize,
+    notices: Notices,
+    writes_done: AtomicU64,
 }
 
 impl fmt::Debug for Client {
@@ -53,6 +77,7 @@ impl fmt::Debug for Client {
             .field("project_id", &self.inner.project_id)
             .field("management_key", &"[redacted]")
             .field("max_in_flight", &self.inner.max_in_flight)
+            .field("timeout", &self.timeout)
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -116,10 +141,12 @@ impl Client {
             })?;
             headers.insert(HeaderName::from_static("x-descope-project-id"), id);
         }
+        let timeout = cfg.timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
+        // The whole-attempt timeout is enforced by the attempt loop (so it can report while it
+        // waits); reqwest only bounds the connect.
         let mut builder = reqwest::Client::builder()
             .default_headers(headers)
-            .timeout(cfg.timeout)
-            .connect_timeout(cfg.connect_timeout)
+            .connect_timeout(cfg.connect_timeout.min(timeout))
             .user_agent(cfg.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none());
         if cfg.base_url.scheme() == "http" {
@@ -146,8 +173,30 @@ impl Client {
                 gate: RateGate::new(cfg.max_in_flight),
                 rng: Mutex::new(StdRng::seed_from_u64(seed())),
                 max_in_flight: cfg.max_in_flight,
+                notices: Notices::new(cfg.on_wait),
+                writes_done: AtomicU64::new(0),
             }),
+            timeout,
+            budget: timeout.saturating_mul(TIMEOUTS_PER_REQUEST),
         })
+    }
+
+    /// A client sharing this one's connections, rate gate and reporter whose requests give up
+    /// after `timeout` in all, retries included (for quick probes such as `doctor`).
+    #[must_use]
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        let timeout = timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
+        Self {
+            inner: Arc::clone(&self.inner),
+            timeout,
+            budget: timeout,
+        }
+    }
+
+    /// The timeout of one attempt.
+    #[must_use]
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The project every request is made for.
@@ -218,38 +267,74 @@ impl Client {
         let mut transient: u32 = 0;
         let mut limited: u32 = 0;
         let mut maybe_applied = false;
+        // Time spent on failed attempts and backoff; bounded by the budget.
+        let mut spent = Duration::ZERO;
         loop {
-            let permit = self.inner.gate.acquire().await;
+            let permit = self.admitted().await;
             let attempt = transient + limited + 1;
             let started = tokio::time::Instant::now();
-            let mut request = self.inner.http.request(call.method.clone(), url.clone());
+            let limit = self.timeout.min(self.budget.saturating_sub(spent));
+            // reqwest's own timeout is a backstop; `within` below reports and decides first.
+            let mut request = self
+                .inner
+                .http
+                .request(call.method.clone(), url.clone())
+                .timeout(limit);
             if let Some(b) = &body {
                 request = request
                     .header(CONTENT_TYPE, "application/json")
                     .body(b.clone());
             }
-            let answer = match request.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    let location = resp
-                        .headers()
-                        .get(LOCATION)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    resp.bytes()
-                        .await
-                        .map(|b| (status, retry_after, location, b.to_vec()))
-                }
-                Err(e) => Err(e),
+            let exchange = async {
+                let resp = request.send().await?;
+                let status = resp.status();
+                let retry_after = resp
+                    .headers()
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let location = resp
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                resp.bytes()
+                    .await
+                    .map(|b| (status, retry_after, location, b.to_vec()))
             };
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let answer = self.within(exchange, &url, limit).await;
+            let elapsed = started.elapsed();
+            let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
             match answer {
-                Err(e) => {
+                None => {
+                    // Connected (or still connecting) and no complete answer in time: the
+                    // request may have reached the service.
+                    permit.failed();
+                    tracing::debug!(method = %call.method, path = %shown, attempt, elapsed_ms, "descope api request timed out");
+                    maybe_applied = true;
+                    transient += 1;
+                    spent += elapsed;
+                    let retry = (transient < policy.max_attempts)
+                        .then(|| self.backoff_within(transient - 1, spent))
+                        .flatten();
+                    let Some(wait) = retry else {
+                        let err = ApiError::Timeout {
+                            url: url.to_string(),
+                            timeout: self.timeout,
+                            attempts: attempt,
+                            connect: false,
+                        };
+                        return Outcome {
+                            result: Err(err),
+                            maybe_applied_earlier: maybe_applied,
+                        };
+                    };
+                    let reason = format!("no answer within {}", crate::wait::secs(limit));
+                    self.sleep_backoff(&call.method, &url, wait, attempt + 1, &reason)
+                        .await;
+                    spent += wait;
+                }
+                Some(Err(e)) => {
                     permit.failed();
                     let message = self.scrub(&error_chain(&e));
                     tracing::debug!(method = %call.method, path = %shown, attempt, elapsed_ms, error = %message, "descope api request failed");
@@ -266,24 +351,46 @@ impl Client {
                     // A refused connection never reached the service; anything later might have.
                     maybe_applied |= !e.is_connect();
                     transient += 1;
-                    if transient >= policy.max_attempts || is_permanent_transport(&message) {
-                        let err = ApiError::Transport {
-                            path: shown,
-                            attempts: attempt,
-                            message,
+                    spent += elapsed;
+                    let retry = (transient < policy.max_attempts
+                        && !is_permanent_transport(&message))
+                    .then(|| self.backoff_within(transient - 1, spent))
+                    .flatten();
+                    let Some(wait) = retry else {
+                        let err = if e.is_timeout() {
+                            ApiError::Timeout {
+                                url: url.to_string(),
+                                timeout: self.timeout,
+                                attempts: attempt,
+                                connect: e.is_connect(),
+                            }
+                        } else {
+                            ApiError::Transport {
+                                path: shown,
+                                attempts: attempt,
+                                message,
+                            }
                         };
                         return Outcome {
                             result: Err(err),
                             maybe_applied_earlier: maybe_applied,
                         };
-                    }
-                    self.backoff(transient - 1).await;
+                    };
+                    let reason = one_line(&message, 120);
+                    self.sleep_backoff(&call.method, &url, wait, attempt + 1, &reason)
+                        .await;
+                    spent += wait;
                 }
-                Ok((status, retry_after, location, bytes)) => {
+                Some(Ok((status, retry_after, location, bytes))) => {
                     let code = status.as_u16();
                     tracing::debug!(method = %call.method, path = %shown, status = code, attempt, elapsed_ms, "descope api request");
                     if status.is_success() {
                         permit.succeeded();
+                        if call.method == Method::POST
+                            && WRITE_SUFFIXES.iter().any(|w| call.path.ends_with(w))
+                        {
+                            self.inner.writes_done.fetch_add(1, Ordering::Relaxed);
+                        }
                         return Outcome {
                             result: Ok(Reply {
                                 status: code,
@@ -322,6 +429,12 @@ impl Client {
                                 maybe_applied_earlier: maybe_applied,
                             };
                         }
+                        if wait >= WORTH_REPORTING {
+                            self.inner.notices.report(&Waiting::RateLimit {
+                                left: wait,
+                                writes_done: self.inner.writes_done.load(Ordering::Relaxed),
+                            });
+                        }
                         let gate = self.inner.gate.stats();
                         tracing::debug!(
                             path = %shown,
@@ -336,8 +449,15 @@ impl Client {
                     if TRANSIENT_STATUSES.contains(&code) {
                         maybe_applied = true;
                         transient += 1;
-                        if transient < policy.max_attempts {
-                            self.backoff(transient - 1).await;
+                        spent += elapsed;
+                        let retry = (transient < policy.max_attempts)
+                            .then(|| self.backoff_within(transient - 1, spent))
+                            .flatten();
+                        if let Some(wait) = retry {
+                            let reason = format!("HTTP {code}");
+                            self.sleep_backoff(&call.method, &url, wait, attempt + 1, &reason)
+                                .await;
+                            spent += wait;
                             continue;
                         }
                     }
@@ -352,7 +472,9 @@ impl Client {
         }
     }
 
-    async fn backoff(&self, retry: u32) {
+    /// The `retry`-th backoff sleep (0-based), or `None` when after it no time would be left in
+    /// the request's budget for another attempt.
+    fn backoff_within(&self, retry: u32, spent: Duration) -> Option<Duration> {
         let cap = backoff_cap(
             self.inner.retry.base_delay,
             self.inner.retry.max_delay,
@@ -365,8 +487,84 @@ impl Client {
             .unwrap_or_else(PoisonError::into_inner)
             .next_u64();
         let wait = jittered(cap, random);
+        (spent.saturating_add(wait) < self.budget).then_some(wait)
+    }
+
+    async fn sleep_backoff(
+        &self,
+        method: &Method,
+        url: &Url,
+        wait: Duration,
+        next_attempt: u32,
+        reason: &str,
+    ) {
+        if wait >= WORTH_REPORTING {
+            self.inner.notices.report(&Waiting::Backoff {
+                method: method.to_string(),
+                url: url.to_string(),
+                left: wait,
+                next_attempt,
+                reason: reason.to_owned(),
+            });
+        }
         if !wait.is_zero() {
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Runs one attempt's exchange for at most `limit`, reporting a slow answer while it waits.
+    /// `None` when the time ran out.
+    async fn within<T>(
+        &self,
+        exchange: impl Future<Output = T>,
+        url: &Url,
+        limit: Duration,
+    ) -> Option<T> {
+        tokio::pin!(exchange);
+        let started = tokio::time::Instant::now();
+        let deadline = started + limit;
+        let mut notice = started + FIRST_ANSWER_NOTICE;
+        loop {
+            tokio::select! {
+                biased;
+                out = &mut exchange => return Some(out),
+                () = tokio::time::sleep_until(notice), if notice < deadline => {
+                    self.inner.notices.report(&Waiting::Answer {
+                        url: url.to_string(),
+                        waited: started.elapsed(),
+                        timeout: limit,
+                    });
+                    notice += NOTICE_EVERY;
+                }
+                () = tokio::time::sleep_until(deadline) => return None,
+            }
+        }
+    }
+
+    /// Waits for the rate gate, reporting a long rate-limit pause or slow pacing while it waits.
+    async fn admitted(&self) -> Permit<'_> {
+        let acquire = self.inner.gate.acquire();
+        tokio::pin!(acquire);
+        loop {
+            tokio::select! {
+                biased;
+                permit = &mut acquire => return permit,
+                () = tokio::time::sleep(NOTICE_TICK) => {
+                    let stats = self.inner.gate.stats();
+                    let now = tokio::time::Instant::now();
+                    let writes_done = self.inner.writes_done.load(Ordering::Relaxed);
+                    if let Some(until) = stats.paused_until.filter(|u| *u > now) {
+                        self.inner.notices.report(&Waiting::RateLimit {
+                            left: until - now,
+                            writes_done,
+                        });
+                    } else if let Some(interval) =
+                        stats.interval.filter(|i| *i >= Duration::from_secs(1))
+                    {
+                        self.inner.notices.report(&Waiting::Pacing { interval, writes_done });
+                    }
+                }
+            }
         }
     }
 

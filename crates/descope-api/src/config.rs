@@ -7,6 +7,12 @@ use secrecy::SecretString;
 use url::{Host, Url};
 
 use crate::error::ApiError;
+use crate::wait::WaitReporter;
+
+/// The default timeout of one attempt (see [`ClientConfig::timeout`]).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The base URL of projects without a region in their id.
 pub const DEFAULT_BASE_URL: &str = "https://api.descope.com";
@@ -17,13 +23,18 @@ pub struct ClientConfig {
     pub base_url: Url,
     pub project_id: String,
     pub management_key: SecretString,
-    /// Whole-request timeout of one attempt.
+    /// Timeout of one attempt: connecting, sending and reading the whole answer. One request
+    /// (all its attempts and backoff sleeps, not counting waits a 429 asks for) gives up after
+    /// twice this, so a service that never answers is an error after `2 × timeout`.
     pub timeout: Duration,
+    /// Timeout of making the connection (never more than `timeout`).
     pub connect_timeout: Duration,
     /// Most requests in flight at once (from `--concurrency`); the rate gate may lower it for a while.
     pub max_in_flight: usize,
     pub retry: RetryPolicy,
     pub user_agent: String,
+    /// Told what the client waits for while it waits (slow answers, rate limits, backoff).
+    pub on_wait: Option<WaitReporter>,
 }
 
 impl Default for ClientConfig {
@@ -32,11 +43,12 @@ impl Default for ClientConfig {
             base_url: Url::parse(DEFAULT_BASE_URL).expect("the default base URL parses"),
             project_id: String::new(),
             management_key: SecretString::from(String::new()),
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_in_flight: 4,
             retry: RetryPolicy::default(),
             user_agent: concat!("descope-mgmt/", env!("CARGO_PKG_VERSION")).to_owned(),
+            on_wait: None,
         }
     }
 }

@@ -38,6 +38,17 @@ pub enum ApiError {
         attempts: u32,
         message: String,
     },
+    /// No connection, or no complete answer, within the timeout (after the retries the budget allowed).
+    #[error("{}", timeout_line(url, *.timeout, *.attempts, *.connect))]
+    Timeout {
+        /// The full URL asked.
+        url: String,
+        /// The timeout of one attempt.
+        timeout: Duration,
+        attempts: u32,
+        /// The connection itself could not be made in time (else: connected, no answer).
+        connect: bool,
+    },
     /// The service (or something in front of it) answered with a body this client cannot read.
     #[error("{}", invalid_line(*.status, path, snippet))]
     InvalidResponse {
@@ -67,7 +78,7 @@ impl ApiError {
         match self {
             Self::Service { status, .. } | Self::InvalidResponse { status, .. } => Some(*status),
             Self::RateLimited { .. } => Some(429),
-            Self::Transport { .. } | Self::Config(_) => None,
+            Self::Transport { .. } | Self::Timeout { .. } | Self::Config(_) => None,
         }
     }
 
@@ -87,7 +98,7 @@ impl ApiError {
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::RateLimited { .. } | Self::Transport { .. } => true,
+            Self::RateLimited { .. } | Self::Transport { .. } | Self::Timeout { .. } => true,
             Self::Service { status, .. } | Self::InvalidResponse { status, .. } => {
                 *status == 429 || TRANSIENT_STATUSES.contains(status)
             }
@@ -134,6 +145,19 @@ fn rate_limited_line(retry_after: Option<Duration>, attempts: u32, path: &str) -
              try again later or lower --concurrency"
         ),
     }
+}
+
+fn timeout_line(url: &str, timeout: Duration, attempts: u32, connect: bool) -> String {
+    let what = if connect {
+        "could not connect to"
+    } else {
+        "no answer from"
+    };
+    format!(
+        "{what} the Descope API at {url} within the timeout of {} ({attempts} attempt(s)); \
+         check the base URL and the network, or raise --timeout",
+        crate::wait::secs(timeout)
+    )
 }
 
 fn invalid_line(status: u16, path: &str, snippet: &str) -> String {

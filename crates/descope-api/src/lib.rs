@@ -14,9 +14,16 @@ pub mod hash;
 pub mod models;
 mod retry;
 mod tenants;
+#[cfg(test)]
+mod timeout_tests;
+mod wait;
 
 pub use client::Client;
-pub use config::{ClientConfig, DEFAULT_BASE_URL, RetryPolicy, resolve_base_url};
+pub use config::{
+    ClientConfig, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, RetryPolicy,
+    resolve_base_url,
+};
 pub use error::{ApiError, RATE_LIMIT_EXCEEDED, TENANT_NOT_FOUND};
 pub use models::*;
 pub use retry::parse_retry_after;
+pub use wait::{WaitReporter, Waiting};

@@ -60,6 +60,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
+    /// Give up on one API request attempt after this long (connect and answer; e.g. 30s, 2m).
+    /// A request retries within twice this at most. Also DESCOPE_MGMT_TIMEOUT or the profile's
+    /// `timeout` [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::ctx::parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// The commands.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use descope_api::{ApiError, Client, ClientConfig, RetryPolicy};
+use descope_api::{ApiError, Client, ClientConfig, RetryPolicy, WaitReporter};
 use descope_store::DataDir;
 use secrecy::SecretString;
 use tokio::sync::{Mutex, OnceCell};
@@ -58,6 +58,32 @@ pub struct Settings {
     pub key_source: KeySource,
     /// Profile used, if any.
     pub profile: Option<String>,
+    /// Timeout of one request attempt.
+    pub timeout: Duration,
+    /// Where the timeout came from.
+    pub timeout_source: String,
+}
+
+/// The environment variable that sets the request timeout (like `--timeout`).
+pub const TIMEOUT_VAR: &str = "DESCOPE_MGMT_TIMEOUT";
+
+/// How long `doctor` waits for the service, at most (it asks once, no retries).
+pub const DOCTOR_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Parses a request timeout (`--timeout`, `DESCOPE_MGMT_TIMEOUT`, a profile's `timeout`): a
+/// whole number and a unit, at least one second.
+///
+/// # Errors
+/// A message saying what a valid value looks like.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = crate::commands::parse_duration(s)
+        .map_err(|_| format!("`{s}` is not a duration; write a number and a unit, e.g. 30s, 2m"))?;
+    if d.is_zero() {
+        return Err(format!(
+            "`{s}` is too short; a timeout is at least 1s (e.g. 30s, 2m)"
+        ));
+    }
+    Ok(d)
 }
 
 /// Everything a command needs.
@@ -180,6 +206,11 @@ impl Ctx {
 
     fn resolve_settings(&self, need_key: bool) -> Result<Settings, CliError> {
         if self.global.local {
+            let (timeout, timeout_source) = match self.resolve_timeout(None, false, None) {
+                Ok(t) => t,
+                Err(e) if need_key => return Err(e),
+                Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
+            };
             return Ok(Settings {
                 project_id: self
                     .global
@@ -192,6 +223,8 @@ impl Ctx {
                 key: SecretString::from(descope_emulator::DEFAULT_MANAGEMENT_KEY),
                 key_source: KeySource::Local,
                 profile: None,
+                timeout,
+                timeout_source,
             });
         }
         let cfg_path = profile::config_path(&self.env);
@@ -261,11 +294,40 @@ impl Ctx {
                 .hint("set DESCOPE_PROJECT_ID, pass --project-id, or add a profile (see README: Profiles)")
                 .hint("to try the tool without an account, add --local")
         })?;
+        let prof_base = prof.as_ref().and_then(|p| p.base_url.as_ref());
+        // A variable set to nothing is not "unset": falling back to the derived (production)
+        // URL would silently aim the command at another service. (Offline commands send nothing.)
+        if need_key && self.global.base_url.is_none() && !(prof_wins && prof_base.is_some()) {
+            for name in ["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"] {
+                if self.env.var_raw(name).is_some_and(|v| v.trim().is_empty()) {
+                    return Err(CliError::new(format!(
+                        "{name} is set but empty; refusing to fall back to the base URL derived from the project id"
+                    ))
+                    .hint(format!(
+                        "unset it (`unset {name}`) to use the derived URL, or give a URL such as https://api.descope.com"
+                    )));
+                }
+            }
+        }
         let base = pick(
             self.global.base_url.as_ref(),
             &["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"],
-            prof.as_ref().and_then(|p| p.base_url.as_ref()),
+            prof_base,
         );
+        if need_key
+            && let Some((v, source)) = &base
+            && v.trim().is_empty()
+        {
+            return Err(CliError::new(format!("the base URL from the {source} is empty"))
+                .hint("give a URL such as https://api.descope.com, or leave it out to derive it from the project id"));
+        }
+        // Offline commands (need_key = false) send nothing, so a bad timeout does not stop them.
+        let (timeout, timeout_source) =
+            match self.resolve_timeout(prof.as_ref(), prof_wins, profile_name.as_deref()) {
+                Ok(t) => t,
+                Err(e) if need_key => return Err(e),
+                Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
+            };
         let (key, key_source) = if need_key {
             self.resolve_key(prof.as_ref(), prof_wins)?
         } else {
@@ -281,7 +343,46 @@ impl Ctx {
             key,
             key_source,
             profile: profile_name,
+            timeout,
+            timeout_source,
         })
+    }
+
+    /// The request timeout: `--timeout` > `DESCOPE_MGMT_TIMEOUT` > the profile's `timeout` (an
+    /// explicit profile wins over the environment) > the default.
+    fn resolve_timeout(
+        &self,
+        prof: Option<&profile::Profile>,
+        prof_wins: bool,
+        profile_name: Option<&str>,
+    ) -> Result<(Duration, String), CliError> {
+        if let Some(t) = self.global.timeout {
+            return Ok((t, "--timeout".into()));
+        }
+        let from_env = self
+            .env
+            .var(TIMEOUT_VAR)
+            .map(|v| (v.to_owned(), format!("environment variable {TIMEOUT_VAR}")));
+        let from_profile = prof.and_then(|p| p.timeout.clone()).map(|v| {
+            (
+                v,
+                format!(
+                    "`timeout` of profile `{}`",
+                    profile_name.unwrap_or_default()
+                ),
+            )
+        });
+        let chosen = if prof_wins {
+            from_profile.or(from_env)
+        } else {
+            from_env.or(from_profile)
+        };
+        match chosen {
+            Some((raw, source)) => parse_timeout(&raw)
+                .map(|t| (t, source.clone()))
+                .map_err(|e| CliError::new(format!("bad timeout in {source}: {e}"))),
+            None => Ok((descope_api::DEFAULT_TIMEOUT, "default".into())),
+        }
     }
 
     fn resolve_key(
@@ -369,12 +470,15 @@ impl Ctx {
         {
             retry.base_delay = Duration::from_millis(ms);
         }
+        let out = self.out.clone();
         let cfg = ClientConfig {
             base_url: url,
             project_id: settings.project_id.clone(),
             management_key: settings.key.clone(),
             max_in_flight: usize::from(self.global.concurrency),
             retry,
+            timeout: settings.timeout,
+            on_wait: Some(WaitReporter::new(move |w| out.status(&w.to_string()))),
             ..ClientConfig::default()
         };
         Client::new(cfg).map_err(|e| CliError::new(e.to_string()))
@@ -426,8 +530,28 @@ impl Ctx {
             err = err.hint("check them with `descope-mgmt doctor`");
         } else if matches!(e, ApiError::Transport { .. }) {
             err = err.hint("check the network and the base URL with `descope-mgmt doctor`");
+        } else if matches!(e, ApiError::Timeout { .. })
+            && let Some(s) = self.settings.get()
+        {
+            err = err.hint(format!(
+                "the timeout ({}) came from {}, the base URL from {}; `descope-mgmt doctor` checks the connection",
+                human_secs(s.timeout),
+                s.timeout_source,
+                s.base_url_source
+            ));
         }
         err
+    }
+}
+
+/// A duration as whole seconds ("30 s"), or minutes when exact ("2 min").
+#[must_use]
+pub fn human_secs(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 && s.is_multiple_of(60) {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
     }
 }
 

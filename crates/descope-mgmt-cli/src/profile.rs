@@ -35,6 +35,8 @@ pub struct Profile {
     pub management_key_file: Option<PathBuf>,
     /// A command whose stdout is the key (e.g. `pass show descope/prod`).
     pub management_key_command: Option<String>,
+    /// Timeout of one request attempt, like `--timeout` (e.g. `"30s"`, `"2m"`).
+    pub timeout: Option<String>,
 }
 
 /// Where the config file lives.
@@ -87,6 +89,6 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
             format!(":{line}:{col}")
         });
         CliError::new(format!("{}{at}: {}", path.display(), e.message().trim_end()))
-            .hint("valid profile keys: project_id, base_url, management_key_env, management_key_file, management_key_command")
+            .hint("valid profile keys: project_id, base_url, management_key_env, management_key_file, management_key_command, timeout")
     })
 }

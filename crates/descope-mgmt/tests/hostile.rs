@@ -36,6 +36,8 @@ enum Reply {
     SlowThenClose,
     /// Headers promising a longer body, a few bytes, then close at once.
     ResetMidBody,
+    /// Read the request, then hold the connection open without a word (issue 11: net).
+    NeverAnswer,
 }
 
 struct Stub {
@@ -124,6 +126,7 @@ fn answer(mut stream: TcpStream, reply: Reply, log: &Mutex<Vec<String>>) {
         Reply::ResetMidBody => {
             let _ = stream.write_all(partial.as_bytes());
         }
+        Reply::NeverAnswer => std::thread::sleep(Duration::from_secs(300)),
     }
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
@@ -840,6 +843,58 @@ fn saved_plan_cases(env: &TestEnv, dir: &Path, one: &str) -> Vec<Case> {
     ]
 }
 
+// issue 11: net — timeouts, an empty base URL, a service that accepts and never answers.
+fn net_cases() -> Vec<Case> {
+    vec![
+        case("env: empty base URL", 1, &["tenant", "list"]).set("DESCOPE_BASE_URL", ""),
+        case("env: blank base URI", 1, &["tenant", "list"])
+            .unset("DESCOPE_BASE_URL")
+            .set("DESCOPE_BASE_URI", "  "),
+        case(
+            "flag: empty base URL",
+            1,
+            &["--base-url", "", "tenant", "list"],
+        ),
+        case(
+            "flag: timeout of zero",
+            64,
+            &["--timeout", "0s", "tenant", "list"],
+        ),
+        case(
+            "flag: timeout garbage",
+            64,
+            &["--timeout", "soon", "tenant", "list"],
+        ),
+        case(
+            "flag: timeout without a unit",
+            64,
+            &["--timeout", "30", "tenant", "list"],
+        ),
+        case("env: timeout garbage", 1, &["tenant", "list"]).set("DESCOPE_MGMT_TIMEOUT", "forever"),
+        case(
+            "service: never answers",
+            1,
+            &[
+                "--timeout",
+                "1s",
+                "tenant",
+                "sync",
+                "--config",
+                "@ONE",
+                "--apply",
+                "--yes",
+            ],
+        )
+        .stub(Reply::NeverAnswer),
+        case(
+            "service: doctor when it never answers",
+            1,
+            &["--timeout", "1s", "doctor"],
+        )
+        .stub(Reply::NeverAnswer),
+    ]
+}
+
 /// Runs each case against `env` (or its stub) and returns (first message lines, problems).
 fn run_cases(
     env: &TestEnv,
@@ -958,6 +1013,7 @@ fn bad_input_catalog() {
     cases.extend(saved_plan_cases(&env, dir, &one)); // issue 11: saved plans
     // issue 11: terminal safety
     cases.extend(terminal_cases(dir));
+    cases.extend(net_cases());
     assert!(cases.len() >= 40, "{} cases", cases.len());
     let (messages, mut failures) = run_cases(&env, dir, &one, &cases);
     failures.extend(untouched(&env));

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, DOCTOR_TIMEOUT, human_secs};
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::Table;
 
@@ -65,19 +65,46 @@ pub async fn run(ctx: &Ctx) -> CliResult {
                 ok: true,
                 detail: format!("set (from {})", s.key_source),
             });
-            let base = s.base_url.clone();
-            let url = descope_api::resolve_base_url(base.as_deref(), &s.project_id);
+            let client = ctx.client().await;
+            let detail = if ctx.global.local {
+                // The in-process emulator, not the URL the project id would derive.
+                match (&client, ctx.data_dir()) {
+                    (Ok(c), Ok(d)) => Ok(format!(
+                        "{} (built-in emulator, state in {})",
+                        c.base_url(),
+                        d.local_dir().display()
+                    )),
+                    (Ok(c), Err(_)) => Ok(format!("{} (built-in emulator)", c.base_url())),
+                    (Err(e), _) => Err(format!("built-in emulator: {}", e.message)),
+                }
+            } else {
+                let base = s.base_url.clone();
+                descope_api::resolve_base_url(base.as_deref(), &s.project_id)
+                    .map(|u| format!("{u} ({})", s.base_url_source))
+                    .map_err(|e| format!("{e} ({})", s.base_url_source))
+            };
             checks.push(Check {
                 check: "base URL",
-                ok: url.is_ok(),
-                detail: match &url {
-                    Ok(u) => format!("{u} ({})", s.base_url_source),
-                    Err(e) => format!("{e} ({})", s.base_url_source),
-                },
+                ok: detail.is_ok(),
+                detail: detail.unwrap_or_else(|e| e),
             });
-            match ctx.client().await {
+            checks.push(Check {
+                check: "timeout",
+                ok: true,
+                detail: format!(
+                    "{} per attempt, a request gives up within {} ({})",
+                    human_secs(s.timeout),
+                    human_secs(s.timeout.saturating_mul(2)),
+                    s.timeout_source
+                ),
+            });
+            match client {
                 Ok(client) => {
-                    let r = client.license().await;
+                    // A quick probe: one short wait, so doctor answers within a few seconds.
+                    let r = client
+                        .with_timeout(s.timeout.min(DOCTOR_TIMEOUT))
+                        .license()
+                        .await;
                     checks.push(Check {
                         check: "service",
                         ok: r.is_ok(),

@@ -2,6 +2,7 @@
 
 mod flows;
 mod foundation;
+mod network;
 mod reliability;
 mod restore_audit;
 mod safety;
