@@ -89,3 +89,17 @@ fn a_stale_file_is_reported_and_gen_fixes_it() {
     assert_eq!(docgen::stale(&dir), vec![docgen::CLI_MD.to_owned()]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_readme_links_the_reference() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let section = readme
+        .split("\n## Command reference\n")
+        .nth(1)
+        .expect("README has a Command reference section");
+    let section = section.split("\n## ").next().unwrap_or(section);
+    assert!(
+        section.contains("](docs/cli.md)"),
+        "the README's command reference links docs/cli.md"
+    );
+}
