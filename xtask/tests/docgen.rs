@@ -17,7 +17,7 @@ fn committed_cli_reference_and_man_pages_are_up_to_date() {
     let stale = docgen::stale(root());
     assert!(
         stale.is_empty(),
-        "these generated files are stale or missing: {}\nrun `cargo xtask gen` and commit the result",
+        "these generated files are stale or missing: {}\nrun `cargo xtask gen` (or, without a release build, `cargo run -p xtask -- gen`) and commit the result",
         stale.join(", ")
     );
 }
