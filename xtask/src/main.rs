@@ -1,4 +1,6 @@
-//! Project tasks. `cargo xtask bench [--quick] [--no-build] [--only 1,2,...]` builds the release
+//! Project tasks. `cargo xtask gen [--check]` writes the CLI reference (docs/cli.md) and the man
+//! pages (docs/man/) from the clap definitions; `--check` only reports stale files.
+//! `cargo xtask bench [--quick] [--no-build] [--only 1,2,...]` builds the release
 //! binary, runs the benchmark scenarios of issue #7 against locally started emulators, prints a
 //! table, and (full runs only) writes docs/benchmarks.md and the charts in docs/bench/. A quick
 //! run (small sizes, one run each) writes its report under target/bench/ instead.
@@ -16,10 +18,14 @@ use std::process::{Command, ExitCode};
 
 use scenarios::{Env, Results, Sizes};
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only 1,2,3,4,5,6]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only 1,2,3,4,5,6]
+       cargo xtask gen [--check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("gen") {
+        return docgen(&args[1..]);
+    }
     if args.first().map(String::as_str) != Some("bench") {
         eprintln!("{USAGE}");
         return ExitCode::from(64);
@@ -35,6 +41,43 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("xtask bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask gen [--check]`.
+fn docgen(args: &[String]) -> ExitCode {
+    let check = match args {
+        [] => false,
+        [a] if a == "--check" => true,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(64);
+        }
+    };
+    let root = root();
+    if check {
+        let stale = xtask::docgen::stale(&root);
+        if stale.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("stale (run `cargo xtask gen`): {}", stale.join(", "));
+        return ExitCode::FAILURE;
+    }
+    match xtask::docgen::write(&root) {
+        Ok(changed) if changed.is_empty() => {
+            eprintln!("docs/cli.md and docs/man/ are up to date");
+            ExitCode::SUCCESS
+        }
+        Ok(changed) => {
+            for path in changed {
+                eprintln!("wrote {path}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("xtask gen: {e}");
             ExitCode::FAILURE
         }
     }

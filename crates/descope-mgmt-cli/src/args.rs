@@ -2,17 +2,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::output::Format;
 
 /// Manage a Descope project's tenants, flows and theme as code: plan, apply, back up, restore.
 #[derive(Debug, Parser)]
 #[command(name = "descope-mgmt", version, about, long_about = None, propagate_version = true)]
-#[command(
-    after_help = "Exit codes: 0 ok, 1 error, 2 changes pending (--detailed-exitcode), \
-3 apply finished with failures, 64 usage error, 130 interrupted."
-)]
+#[command(after_help = ex::ROOT)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -22,6 +19,7 @@ pub struct Cli {
 
 /// Options accepted before or after any command.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct GlobalArgs {
     /// Named profile from the config file ($XDG_CONFIG_HOME/descope-mgmt/config.toml)
     #[arg(long, global = true, value_name = "NAME")]
@@ -71,29 +69,38 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Tenants: list, get, create, update, delete, sync, export, restore
+    #[command(after_help = ex::TENANT)]
     #[command(subcommand)]
     Tenant(TenantCommand),
     /// Login flows: list, export, deploy, restore
+    #[command(after_help = ex::FLOW)]
     #[command(subcommand)]
     Flow(FlowCommand),
     /// The project theme: export, deploy, restore
+    #[command(after_help = ex::THEME)]
     #[command(subcommand)]
     Theme(ThemeCommand),
     /// Backups taken before every change: list, show, prune
+    #[command(after_help = ex::BACKUP)]
     #[command(subcommand)]
     Backup(BackupCommand),
     /// The local audit log of every write
+    #[command(after_help = ex::AUDIT)]
     #[command(subcommand)]
     Audit(AuditCommand),
     /// tenants.yaml: validate, schema
+    #[command(after_help = ex::CONFIG)]
     #[command(subcommand)]
     Config(ConfigCommand),
     /// The local emulator of the Descope management API
+    #[command(after_help = ex::EMULATOR)]
     #[command(subcommand)]
     Emulator(EmulatorCommand),
     /// Check credentials, base URL, reachability and the data dir
+    #[command(after_help = ex::DOCTOR)]
     Doctor,
     /// Print shell completions
+    #[command(after_help = ex::COMPLETIONS)]
     Completions {
         /// Shell to generate for
         shell: clap_complete::Shell,
@@ -104,23 +111,31 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum TenantCommand {
     /// All tenants, sorted by id
+    #[command(after_help = ex::TENANT_LIST)]
     List(TenantListArgs),
     /// One tenant with its settings
+    #[command(after_help = ex::TENANT_GET)]
     Get {
         /// Tenant id
         id: String,
     },
     /// Create a tenant
+    #[command(after_help = ex::TENANT_CREATE)]
     Create(TenantCreateArgs),
     /// Change named fields of a tenant (read-modify-write; backs up first)
+    #[command(after_help = ex::TENANT_UPDATE)]
     Update(TenantUpdateArgs),
     /// Delete a tenant (backs up first, then confirms)
+    #[command(after_help = ex::TENANT_DELETE)]
     Delete(TenantDeleteArgs),
     /// Plan or apply tenants.yaml against the project
+    #[command(after_help = ex::TENANT_SYNC)]
     Sync(TenantSyncArgs),
     /// Live tenants as a tenants.yaml that syncs with no changes
+    #[command(after_help = ex::TENANT_EXPORT)]
     Export(TenantExportArgs),
     /// Undo: put a tenant back as a backup recorded it
+    #[command(after_help = ex::TENANT_RESTORE)]
     Restore(RestoreArgs),
 }
 
@@ -270,12 +285,16 @@ pub struct RestoreArgs {
 #[derive(Debug, Subcommand)]
 pub enum FlowCommand {
     /// All flows
+    #[command(after_help = ex::FLOW_LIST)]
     List,
     /// Export one flow, or all of them into a directory
+    #[command(after_help = ex::FLOW_EXPORT)]
     Export(FlowExportArgs),
     /// Validate, diff, back up and import flow files
+    #[command(after_help = ex::FLOW_DEPLOY)]
     Deploy(FlowDeployArgs),
     /// Put a flow back as a backup recorded it
+    #[command(after_help = ex::FLOW_RESTORE)]
     Restore(RestoreArgs),
 }
 
@@ -316,12 +335,14 @@ pub struct FlowDeployArgs {
 #[derive(Debug, Subcommand)]
 pub enum ThemeCommand {
     /// Export the project theme
+    #[command(after_help = ex::THEME_EXPORT)]
     Export {
         /// Write to this file instead of stdout
         #[arg(short = 'f', long = "file", value_name = "FILE")]
         file: Option<PathBuf>,
     },
     /// Back up the live theme, then import this one
+    #[command(after_help = ex::THEME_DEPLOY)]
     Deploy {
         /// Theme file
         file: PathBuf,
@@ -330,6 +351,7 @@ pub enum ThemeCommand {
         dry_run: bool,
     },
     /// Put the theme back as a backup recorded it
+    #[command(after_help = ex::THEME_RESTORE)]
     Restore(RestoreArgs),
 }
 
@@ -337,6 +359,7 @@ pub enum ThemeCommand {
 #[derive(Debug, Subcommand)]
 pub enum BackupCommand {
     /// Backups of this project, oldest first
+    #[command(after_help = ex::BACKUP_LIST)]
     List {
         /// Only backups of this tenant
         #[arg(long, value_name = "ID")]
@@ -349,11 +372,13 @@ pub enum BackupCommand {
         all_projects: bool,
     },
     /// One backup's metadata and content
+    #[command(after_help = ex::BACKUP_SHOW)]
     Show {
         /// A path, or a name as `backup list` prints it
         backup: String,
     },
     /// Delete old backups
+    #[command(after_help = ex::BACKUP_PRUNE)]
     #[command(group(clap::ArgGroup::new("rule").required(true).args(["keep", "older_than"])))]
     Prune {
         /// Keep the newest N backups of each target
@@ -376,6 +401,7 @@ pub enum BackupCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Audit records, oldest first
+    #[command(after_help = ex::AUDIT_LIST)]
     List {
         /// Only records newer than this (e.g. 24h, 7d)
         #[arg(long, value_name = "DURATION")]
@@ -399,11 +425,13 @@ pub enum AuditCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Offline checks of a tenants.yaml
+    #[command(after_help = ex::CONFIG_VALIDATE)]
     Validate {
         /// The file
         file: PathBuf,
     },
     /// JSON Schema of tenants.yaml, for editors
+    #[command(after_help = ex::CONFIG_SCHEMA)]
     Schema,
 }
 
@@ -411,6 +439,7 @@ pub enum ConfigCommand {
 #[derive(Debug, Subcommand)]
 pub enum EmulatorCommand {
     /// Serve the emulator until Ctrl-C
+    #[command(after_help = ex::EMULATOR_SERVE)]
     Serve(EmulatorServeArgs),
 }
 
@@ -447,4 +476,256 @@ pub struct EmulatorServeArgs {
     /// Seed of the fault generator
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
+}
+
+/// The help heading of the options every command accepts.
+pub const GLOBAL_OPTIONS: &str = "Global options";
+
+/// The global options `emulator serve` reads (`--project-id` is the project id it accepts); the
+/// others do not apply to it and are hidden from its help.
+const SERVE_GLOBALS: &[&str] = &["project_id", "quiet", "verbose", "no_color"];
+
+/// The whole command tree as the binary parses it: the derived tree, with the global options
+/// that `emulator serve` ignores hidden from its help. Help, the man pages and docs/cli.md
+/// (`cargo xtask gen`) all come from this.
+///
+/// A global option reaches a subcommand when the tree is built, unless the subcommand already
+/// has an argument of that id; so `emulator serve` gets hidden copies of the ones it ignores
+/// (still accepted, so a shared command line keeps working) before that happens.
+#[must_use]
+pub fn command() -> clap::Command {
+    let cmd = Cli::command();
+    let serve_globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| {
+            if a.get_id() == "project_id" {
+                a.clone().help(format!(
+                    "Project id the emulator accepts [default: {}]",
+                    descope_emulator::DEFAULT_PROJECT_ID
+                ))
+            } else if SERVE_GLOBALS.contains(&a.get_id().as_str()) {
+                a.clone()
+            } else {
+                a.clone().hide(true)
+            }
+        })
+        .collect();
+    cmd.mut_subcommand("emulator", |emulator| {
+        emulator.mut_subcommand("serve", |serve| serve.args(serve_globals))
+    })
+}
+
+impl Cli {
+    /// Parses a command line with [`command`] (what `Parser::try_parse_from` does with the
+    /// derived tree).
+    pub fn parse_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let mut cmd = command();
+        let mut matches = cmd.try_get_matches_from_mut(args)?;
+        Self::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))
+    }
+}
+
+/// The "Examples:" shown at the end of each command's help. Every line that starts with
+/// `descope-mgmt` is parsed by `crates/descope-mgmt/tests/help.rs`, so each stays a valid
+/// invocation.
+mod ex {
+    pub const ROOT: &str = "\
+Examples:
+  # Try it without an account: sync the example file into the built-in emulator
+  descope-mgmt --local tenant sync --config examples/tenants.yaml --apply --yes
+  # Check credentials, then capture today's tenants as a file
+  descope-mgmt doctor
+  descope-mgmt tenant export -f tenants.yaml
+  # Review a plan, then apply exactly that plan
+  descope-mgmt tenant sync --config tenants.yaml --dry-run --out plan.json
+  descope-mgmt tenant sync --apply --plan plan.json
+
+Exit codes:
+  0 ok, 1 error, 2 changes pending (--detailed-exitcode), 3 apply finished with failures,
+  64 usage error, 130 interrupted.";
+
+    pub const TENANT: &str = "\
+Examples:
+  descope-mgmt tenant list
+  descope-mgmt tenant export -f tenants.yaml
+  descope-mgmt tenant sync --config tenants.yaml --dry-run";
+
+    pub const TENANT_LIST: &str = "\
+Examples:
+  descope-mgmt tenant list
+  descope-mgmt tenant list --name-contains acme -o json
+  descope-mgmt tenant list --domain acme.com";
+
+    pub const TENANT_GET: &str = "\
+Examples:
+  descope-mgmt tenant get acme
+  descope-mgmt tenant get acme -o yaml";
+
+    pub const TENANT_CREATE: &str = "\
+Examples:
+  descope-mgmt tenant create --name 'ACME Corp' --id acme --domain acme.com
+  descope-mgmt tenant create --name 'ACME EU' --id acme-eu --parent acme --attr seats=50";
+
+    pub const TENANT_UPDATE: &str = "\
+Examples:
+  descope-mgmt tenant update acme --name 'ACME Inc' --dry-run
+  descope-mgmt tenant update acme --attr seats=75 --unset-attr trial
+  descope-mgmt tenant update acme --clear-domains --enforce-sso false";
+
+    pub const TENANT_DELETE: &str = "\
+Examples:
+  descope-mgmt tenant delete acme --dry-run
+  descope-mgmt tenant delete acme --yes
+  # Undo: put it back from the backup taken before the delete
+  descope-mgmt tenant restore --latest acme";
+
+    pub const TENANT_SYNC: &str = "\
+Examples:
+  # Plan only; in CI, exit 2 means there are changes
+  descope-mgmt tenant sync --config tenants.yaml --dry-run --detailed-exitcode
+  # Save the plan for review, then apply exactly that plan
+  descope-mgmt tenant sync --config tenants.yaml --dry-run --out plan.json
+  descope-mgmt tenant sync --apply --plan plan.json
+  # Apply, also deleting live tenants the file does not list (at most 2)
+  descope-mgmt tenant sync --config tenants.yaml --apply --prune --max-deletes 2 --yes
+  # Only tenants whose id starts with acme-
+  descope-mgmt tenant sync --config tenants.yaml --apply --only 'acme-*'";
+
+    pub const TENANT_EXPORT: &str = "\
+Examples:
+  descope-mgmt tenant export -f tenants.yaml
+  descope-mgmt tenant export --only 'acme-*' -o json";
+
+    pub const TENANT_RESTORE: &str = "\
+Examples:
+  descope-mgmt tenant restore --latest acme --dry-run
+  descope-mgmt tenant restore --latest acme
+  # A named backup, as `backup list` prints it
+  descope-mgmt tenant restore 20261129T054012.123Z_delete_tenant_acme";
+
+    pub const FLOW: &str = "\
+Examples:
+  descope-mgmt flow list
+  descope-mgmt flow export --all --dir flows
+  descope-mgmt flow deploy flows/sign-up-or-in.json --dry-run";
+
+    pub const FLOW_LIST: &str = "\
+Examples:
+  descope-mgmt flow list
+  descope-mgmt flow list -o json";
+
+    pub const FLOW_EXPORT: &str = "\
+Examples:
+  descope-mgmt flow export sign-up-or-in -f sign-up-or-in.json
+  descope-mgmt flow export --all --dir flows";
+
+    pub const FLOW_DEPLOY: &str = "\
+Examples:
+  descope-mgmt flow deploy flows/sign-up-or-in.json --dry-run
+  descope-mgmt flow deploy flows/sign-up-or-in.json flows/role-flow.json";
+
+    pub const FLOW_RESTORE: &str = "\
+Examples:
+  descope-mgmt flow restore --latest sign-up-or-in --dry-run
+  descope-mgmt flow restore --latest sign-up-or-in";
+
+    pub const THEME: &str = "\
+Examples:
+  descope-mgmt theme export -f theme.json
+  descope-mgmt theme deploy theme.json --dry-run";
+
+    pub const THEME_EXPORT: &str = "\
+Examples:
+  descope-mgmt theme export
+  descope-mgmt theme export -f theme.json";
+
+    pub const THEME_DEPLOY: &str = "\
+Examples:
+  descope-mgmt theme deploy theme.json --dry-run
+  descope-mgmt theme deploy theme.json";
+
+    pub const THEME_RESTORE: &str = "\
+Examples:
+  descope-mgmt theme restore --latest project --dry-run
+  descope-mgmt theme restore --latest project";
+
+    pub const BACKUP: &str = "\
+Examples:
+  descope-mgmt backup list --tenant acme
+  descope-mgmt backup prune --keep 10 --dry-run";
+
+    pub const BACKUP_LIST: &str = "\
+Examples:
+  descope-mgmt backup list
+  descope-mgmt backup list --tenant acme
+  descope-mgmt backup list --all-projects -o json";
+
+    pub const BACKUP_SHOW: &str = "\
+Examples:
+  descope-mgmt backup show 20261129T054012.123Z_delete_tenant_acme
+  descope-mgmt backup show 20261129T054012.123Z_delete_tenant_acme -o json";
+
+    pub const BACKUP_PRUNE: &str = "\
+Examples:
+  descope-mgmt backup prune --keep 10 --dry-run
+  descope-mgmt backup prune --older-than 30d --yes";
+
+    pub const AUDIT: &str = "\
+Examples:
+  descope-mgmt audit list --since 24h
+  descope-mgmt audit list --tenant acme --operation delete";
+
+    pub const AUDIT_LIST: &str = "\
+Examples:
+  descope-mgmt audit list --since 24h
+  descope-mgmt audit list --tenant acme --operation delete
+  descope-mgmt audit list --limit 20 -o json";
+
+    pub const CONFIG: &str = "\
+Examples:
+  descope-mgmt config validate tenants.yaml
+  descope-mgmt config schema > tenants.schema.json";
+
+    pub const CONFIG_VALIDATE: &str = "\
+Examples:
+  descope-mgmt config validate tenants.yaml
+  descope-mgmt config validate examples/tenants.yaml";
+
+    pub const CONFIG_SCHEMA: &str = "\
+Examples:
+  # For editors: add `# yaml-language-server: $schema=./tenants.schema.json` to tenants.yaml
+  descope-mgmt config schema > tenants.schema.json";
+
+    pub const EMULATOR: &str = "\
+Examples:
+  descope-mgmt emulator serve --port 8080
+  descope-mgmt emulator serve --port 8080 --state emulator.json --seed-flows";
+
+    pub const EMULATOR_SERVE: &str = "\
+Examples:
+  # Its URL is the one line on stdout; point other commands at it with that base URL
+  descope-mgmt emulator serve --port 8080
+  # Keep state across restarts, with flows and a theme to try flow and theme commands on
+  descope-mgmt emulator serve --port 8080 --state emulator.json --seed-flows
+  # Your own project id and key
+  descope-mgmt emulator serve --project-id P2test --management-key K2test
+  # Test your retries: 5% of requests fail, at most 100 requests a minute
+  descope-mgmt emulator serve --fail-rate 0.05 --rate-limit 100/60 --seed 7";
+
+    pub const DOCTOR: &str = "\
+Examples:
+  descope-mgmt doctor
+  descope-mgmt --profile staging doctor
+  descope-mgmt --local doctor -o json";
+
+    pub const COMPLETIONS: &str = "\
+Examples:
+  descope-mgmt completions bash > ~/.local/share/bash-completion/completions/descope-mgmt
+  descope-mgmt completions zsh > ~/.zfunc/_descope-mgmt
+  descope-mgmt completions fish > ~/.config/fish/completions/descope-mgmt.fish";
 }

@@ -13,8 +13,6 @@ pub mod write;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::args::Cli;
 use crate::ctx::Ctx;
 use crate::env::Env;
@@ -28,7 +26,7 @@ pub fn main_entry(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 /// Parses `args`, runs the command against `env`, and returns how the process should exit.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match Cli::parse_args(args) {
         Ok(cli) => cli,
         Err(e) => return output::clap_error(&e),
     };
