@@ -2,6 +2,7 @@
 
 mod flows;
 mod foundation;
+mod input;
 mod reliability;
 mod safety;
 mod sync;
