@@ -299,8 +299,10 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
                 .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
                 .filter(|k| !k.is_empty() && !k.starts_with('-'));
             let of = attr.map(|a| format!(" `{a}`")).unwrap_or_default();
-            let help = if value.is_empty() {
+            let help = if what.contains("empty") {
                 "remove the empty item, or write it as `\"\"`".to_owned()
+            } else if value.is_empty() {
+                "write each item as a string, e.g. `[a, b]`".to_owned()
             } else {
                 format!("quote it to keep it as text: `\"{value}\"`")
             };

@@ -182,6 +182,16 @@ impl<'de> Deserialize<'de> for ListItem {
                     "{LIST_ITEM_NOT_STRING}: an item is empty (null)"
                 )))
             }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<ListItem, A::Error> {
+                Err(de::Error::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: an item is itself a list"
+                )))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<ListItem, A::Error> {
+                Err(de::Error::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: an item is a mapping"
+                )))
+            }
         }
         de.deserialize_any(V)
     }

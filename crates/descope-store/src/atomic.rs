@@ -210,12 +210,14 @@ fn plain_os_error(e: io::Error) -> io::Error {
         cause = c.source();
     }
     // `tempfile` wraps the OS error with the temp file's path and hides it from `source()`.
-    if e.get_ref()
-        .is_some_and(|inner| inner.to_string().contains(" at path "))
-    {
-        return io::Error::from(e.kind());
+    let without_path = e.get_ref().and_then(|inner| {
+        let text = inner.to_string();
+        text.rsplit_once(" at path ").map(|(os, _)| os.to_owned())
+    });
+    match without_path {
+        Some(os) => io::Error::new(e.kind(), os),
+        None => e,
     }
-    e
 }
 
 /// Writes `bytes` to a new file `<dir>/<stem><ext>`, or `<stem>-2<ext>`, `<stem>-3<ext>`… when
