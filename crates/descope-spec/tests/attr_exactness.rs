@@ -40,8 +40,7 @@ fn an_integer_beyond_64_bits_is_refused_with_its_location() {
         "quote it",
     );
     refused(
-        &"tenants:\n  - id: a\n    name: A\n    customAttributes: {n: 18446744073709551616}\n"
-            .to_owned(),
+        "tenants:\n  - id: a\n    name: A\n    customAttributes: {n: 18446744073709551616}\n",
         "t.yaml:4:27: custom attribute `n`",
         "quote it",
     );

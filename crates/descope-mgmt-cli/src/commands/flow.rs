@@ -79,10 +79,8 @@ pub fn to_file_text(v: &Value) -> String {
 /// special file (see [`descope_store::write_user_file`]). A write error is exit 1.
 pub fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.exists() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| CliError::new(format!("cannot create {}: {e}", parent.display())))?;
-        }
+        std::fs::create_dir_all(parent)
+            .map_err(|e| CliError::new(format!("cannot create {}: {e}", parent.display())))?;
     }
     descope_store::write_user_file(path, text.as_bytes()).map_err(|e| {
         CliError::new(e.to_string()).hint(format!(

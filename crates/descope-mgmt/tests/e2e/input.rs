@@ -382,7 +382,11 @@ fn output_to_a_directory_or_socket_is_refused() {
 }
 
 /// A 64 KiB tmpfs, unmounted on drop; `None` where mounting is not allowed.
-struct SmallFs(PathBuf, tempfile::TempDir);
+struct SmallFs {
+    path: PathBuf,
+    /// Removed after the unmount (fields drop after `drop`).
+    _dir: tempfile::TempDir,
+}
 
 impl SmallFs {
     fn mount() -> Option<Self> {
@@ -394,13 +398,18 @@ impl SmallFs {
             .status()
             .ok()?
             .success();
-        ok.then(|| Self(dir.path().to_owned(), dir))
+        ok.then(|| Self {
+            path: dir.path().to_owned(),
+            _dir: dir,
+        })
     }
 }
 
 impl Drop for SmallFs {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
+        let _ = std::process::Command::new("umount")
+            .arg(&self.path)
+            .status();
     }
 }
 
@@ -410,11 +419,11 @@ fn a_full_disk_names_the_file_once_and_leaves_it_unchanged() {
         return; // not allowed to mount a small file system here
     };
     let env = seeded();
-    let out = fs.0.join("tenants.yaml");
+    let out = fs.path.join("tenants.yaml");
     std::fs::write(&out, "old\n").unwrap();
     // Fill the file system.
     let filler = vec![0u8; 4096];
-    let mut f = std::fs::File::create(fs.0.join("fill")).unwrap();
+    let mut f = std::fs::File::create(fs.path.join("fill")).unwrap();
     while std::io::Write::write_all(&mut f, &filler).is_ok() {}
     drop(f);
     let r = export_to(&env, &out);
@@ -431,7 +440,7 @@ fn a_full_disk_names_the_file_once_and_leaves_it_unchanged() {
     );
     assert!(!r.stderr.contains(".descope-mgmt-"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
-    let names: Vec<_> = std::fs::read_dir(&fs.0)
+    let names: Vec<_> = std::fs::read_dir(&fs.path)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
