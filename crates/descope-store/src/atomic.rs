@@ -232,7 +232,15 @@ pub(crate) fn write_new_unique(
     sync_dir_after: bool,
 ) -> Result<PathBuf, StoreError> {
     const MAX_ATTEMPTS: u32 = 10_000;
-    let mut temp = write_temp(dir, bytes, FILE_MODE)?;
+    let mut temp = write_temp(dir, bytes, FILE_MODE).map_err(|e| match e {
+        // Name the directory the file was to go to, not the temp file (removed again by now).
+        StoreError::Io { error, .. } => StoreError::Io {
+            action: "write a file in",
+            path: dir.to_owned(),
+            error: plain_os_error(error),
+        },
+        other => other,
+    })?;
     for n in 1..=MAX_ATTEMPTS {
         let name = if n == 1 {
             format!("{stem}{ext}")
