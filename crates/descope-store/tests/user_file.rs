@@ -64,8 +64,9 @@ fn a_fifo_is_written_in_place() {
     let p = fifo.clone();
     let reader = std::thread::spawn(move || fs::read_to_string(p).unwrap());
     write_user_file(&fifo, b"through the pipe").unwrap();
-    assert_eq!(reader.join().unwrap(), "through the pipe");
+    // Checked before joining: a replaced FIFO would leave the reader waiting forever.
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(reader.join().unwrap(), "through the pipe");
 }
 
 #[test]

@@ -312,8 +312,7 @@ fn output_to_a_fifo_is_written_in_place() {
     let reader_path = fifo.clone();
     let reader = std::thread::spawn(move || std::fs::read_to_string(reader_path).unwrap());
     export_to(&env, &fifo).expect(0);
-    let got = reader.join().unwrap();
-    assert!(got.contains("id: acme"), "{got}");
+    // Checked before joining: a replaced FIFO would leave the reader waiting forever.
     assert!(
         std::fs::symlink_metadata(&fifo)
             .unwrap()
@@ -321,6 +320,8 @@ fn output_to_a_fifo_is_written_in_place() {
             .is_fifo(),
         "the FIFO is still a FIFO"
     );
+    let got = reader.join().unwrap();
+    assert!(got.contains("id: acme"), "{got}");
 }
 
 #[test]
