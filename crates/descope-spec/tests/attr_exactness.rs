@@ -96,3 +96,31 @@ fn exact_values_are_kept_on_both_paths() {
         serde_json::json!(["1", "two", "3.5", "true"])
     );
 }
+
+#[test]
+fn values_read_back_from_the_service_export_and_reparse_exactly() {
+    // What a live tenant can hold: 64-bit integers, floats in shortest form, strings that look
+    // like numbers or booleans.
+    let live: serde_json::Value = serde_json::from_str(
+        r#"{"id": "a", "name": "A", "customAttributes": {
+            "max": 18446744073709551615, "min": -9223372036854775808, "f": 0.30000000000000004,
+            "e": 1e20, "tiny": 5e-324, "s": "123456789012345678901234567890", "t": "true",
+            "tags": ["1", "two"]}}"#,
+    )
+    .unwrap();
+    let mut tenant = descope_api::Tenant {
+        id: "a".into(),
+        name: "A".into(),
+        ..Default::default()
+    };
+    for (k, v) in live["customAttributes"].as_object().unwrap() {
+        tenant.custom_attributes.insert(k.clone(), v.clone());
+    }
+    let text = descope_spec::to_yaml(&[descope_spec::desired_from_live(&tenant)]);
+    let spec =
+        parse(Path::new("export.yaml"), &text, &no_vars).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let back = spec.tenants[0].custom_attributes.as_ref().unwrap();
+    for (k, v) in live["customAttributes"].as_object().unwrap() {
+        assert_eq!(&back[k.as_str()], v, "{k} in\n{text}");
+    }
+}
