@@ -531,6 +531,18 @@ impl<'a> Validator<'a> {
             return;
         }
         let Some(token) = self.number_text_at(at) else {
+            // Not written as a plain number here (an alias, a tag): judge by the value alone.
+            let x = n.as_f64().unwrap_or(0.0);
+            if x.fract() == 0.0 && x.abs() >= 9.2e18 {
+                self.push(
+                    at,
+                    Some(tenant),
+                    format!(
+                        "custom attribute `{key}` in tenant `{tenant}`: the number is outside the range of a 64-bit integer"
+                    ),
+                    Some("write it as a quoted string to keep it as text".to_owned()),
+                );
+            }
             return;
         };
         if let Err(why) = crate::rules::exact_number(token) {

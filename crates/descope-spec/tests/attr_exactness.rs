@@ -124,3 +124,17 @@ fn values_read_back_from_the_service_export_and_reparse_exactly() {
         assert_eq!(&back[k.as_str()], v, "{k} in\n{text}");
     }
 }
+
+#[test]
+fn a_big_integer_behind_an_alias_is_refused_too() {
+    let text = "x: &big 123456789012345678901234567890\ntenants:\n  - id: a\n    name: A\n    customAttributes:\n      n: *big\n";
+    let err = parse_serde(Path::new("t.yaml"), text, &no_vars);
+    // `x` is an unknown top-level key; the file is refused either way, never silently rounded.
+    assert!(err.is_err());
+    let text = "tenants:\n  - id: a\n    name: A\n    customAttributes:\n      m: &big 123456789012345678901234567890\n      n: *big\n";
+    let msg = parse(Path::new("t.yaml"), text, &no_vars)
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("custom attribute `m`"), "{msg}");
+    assert!(msg.contains("custom attribute `n`"), "{msg}");
+}
