@@ -60,8 +60,30 @@ pub(crate) fn read_state(path: &Path) -> Result<Option<StateDoc>, EmulatorError>
     Ok(Some(doc))
 }
 
-/// Writes `bytes` to `path` atomically with mode 0600.
+/// Writes `bytes` to `path` atomically with mode 0600. A symlink is followed to its final target
+/// (written in the target's directory, the link stays); an existing path that is not a regular
+/// file (a FIFO, a device, a directory) is refused, never replaced.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&target)?;
+                target = match target.parent() {
+                    Some(d) if link.is_relative() => d.join(link),
+                    _ => link,
+                };
+            }
+            Ok(m) if !m.is_file() => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "it is not a regular file; name a file for the state",
+                ));
+            }
+            _ => break,
+        }
+    }
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),

@@ -412,6 +412,104 @@ tenants: []
     ]
 }
 
+// issue 11: input (field rules, attribute exactness, output files, wording)
+fn input_cases(dir: &Path) -> Vec<Case> {
+    let sync = |name: &'static str, file: &str| {
+        case(
+            name,
+            1,
+            &["tenant", "sync", "--config", file, "--apply", "--yes"],
+        )
+    };
+    let f = |name: &str, text: &str| write_file(dir, name, text);
+    let attrs = |name: &str, a: &str| {
+        f(
+            name,
+            &format!("tenants:\n  - id: acme\n    name: ACME\n    customAttributes:\n      {a}\n"),
+        )
+    };
+    let create = |name: &'static str, extra: &[&str]| {
+        let mut args = vec!["tenant", "create", "--id", "t2", "--name", "T2"];
+        args.extend_from_slice(extra);
+        case(name, 64, &args)
+    };
+    vec![
+        sync(
+            "input: tenants.yaml is a list",
+            &f("i01.yaml", "- id: a\n  name: A\n"),
+        ),
+        sync(
+            "input: tenants.yaml is a single value",
+            &f("i02.yaml", "just some text\n"),
+        ),
+        sync(
+            "input: unclosed variable reference in a name",
+            &f("i03.yaml", "tenants:\n  - id: acme\n    name: ACME ${VID\n"),
+        ),
+        sync(
+            "input: attribute integer beyond 64 bits",
+            &attrs("i04.yaml", "n: 123456789012345678901234567890"),
+        ),
+        sync(
+            "input: attribute decimal that would be rounded",
+            &attrs("i05.yaml", "pi: 3.14159265358979323846"),
+        ),
+        sync(
+            "input: mixed attribute list",
+            &attrs("i06.yaml", "tags: [1, \"two\", 3.5, true]"),
+        ),
+        create("input: create --domain BAD..com", &["--domain", "BAD..com"]),
+        create("input: create --domain UP..Case", &["--domain", "UP..Case"]),
+        create(
+            "input: create --domain with a space",
+            &["--domain", "has space.com"],
+        ),
+        create(
+            "input: create --domain in upper case",
+            &["--domain", "Acme.COM"],
+        ),
+        create(
+            "input: create --domain twice",
+            &["--domain", "a.com", "--domain", "a.com"],
+        ),
+        create("input: create --parent invalid", &["--parent", "no such!"]),
+        case(
+            "input: update --domain BAD..com",
+            64,
+            &["tenant", "update", "acme", "--domain", "BAD..com"],
+        ),
+        case(
+            "input: update --name blank",
+            64,
+            &["tenant", "update", "acme", "--name", "  "],
+        ),
+        create(
+            "input: --attr integer beyond 64 bits",
+            &["--attr", "n=123456789012345678901234567890"],
+        ),
+        create(
+            "input: --attr decimal that would be rounded",
+            &["--attr", "pi=3.14159265358979323846"],
+        ),
+        create("input: --attr blank key", &["--attr", " =x"]),
+        case(
+            "input: theme file is empty",
+            1,
+            &["theme", "deploy", &f("i07.json", "")],
+        ),
+        case(
+            "input: flow file is cut short",
+            1,
+            &["flow", "deploy", &f("i08.json", "{\"flowId\": \"x\",\n")],
+        ),
+        case(
+            "input: export -f a directory",
+            1,
+            &["tenant", "export", "-f", dir.to_str().unwrap()],
+        ),
+    ]
+}
+
 fn backup_cases(dir: &Path) -> Vec<Case> {
     let restore =
         |name: &'static str, file: &str| case(name, 1, &["tenant", "restore", file, "--yes"]);
@@ -1014,6 +1112,7 @@ fn bad_input_catalog() {
     // issue 11: terminal safety
     cases.extend(terminal_cases(dir));
     cases.extend(net_cases());
+    cases.extend(input_cases(dir));
     assert!(cases.len() >= 40, "{} cases", cases.len());
     let (messages, mut failures) = run_cases(&env, dir, &one, &cases);
     failures.extend(untouched(&env));

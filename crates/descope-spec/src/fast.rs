@@ -553,9 +553,16 @@ fn attr(v: Value) -> R<At<AttrValue>> {
             Ok(At { value, at: sc.at })
         }
         Value::Seq(items, at) => {
+            // A plain item that YAML reads as a number, boolean or null is an error (reported
+            // by serde-saphyr), not a string.
             let items = items
                 .into_iter()
-                .map(|i| string(i).map(|s| s.value))
+                .map(|i| {
+                    if i.plain && !matches!(plain_attr(&i.text), Some(AttrValue::String(_))) {
+                        return Err(Bail);
+                    }
+                    string(i).map(|s| s.value)
+                })
                 .collect::<R<Vec<_>>>()?;
             Ok(At {
                 value: AttrValue::List(items),
@@ -822,7 +829,7 @@ mod tests {
     #[test]
     fn reads_the_exported_shape() {
         let e = entries(
-            "# c\ntenants:\n  - id: a\n    name: \"A \\\"x\\\"\"\n    domains: [a.com, 'b.com']\n    customAttributes:\n      plan: pro\n      seats: 5\n      ratio: 0.5\n      on: \"yes\"\n      tags: [x, y]\n    enforceSSO: true\n    parent: p  # comment\n    defaultRoles:\n    - viewer\n    protect: false\nprotected: [p*]\n",
+            "# c\ntenants:\n  - id: a\n    name: \"A \\\"x\\\"\"\n    domains: [a.com, 'b.com']\n    customAttributes:\n      plan: pro\n      seats: 5\n      ratio: 0.5\n      on: \"yes\"\n      tags: [x, z]\n    enforceSSO: true\n    parent: p  # comment\n    defaultRoles:\n    - viewer\n    protect: false\nprotected: [p*]\n",
         )
         .unwrap();
         assert_eq!(e.len(), 1);
@@ -848,7 +855,7 @@ mod tests {
         assert_eq!(attrs["on"].value, AttrValue::String("yes".into()));
         assert_eq!(
             attrs["tags"].value,
-            AttrValue::List(vec!["x".into(), "y".into()])
+            AttrValue::List(vec!["x".into(), "z".into()])
         );
         assert_eq!(t.parent.as_ref().unwrap().value, "p");
         assert_eq!(

@@ -10,6 +10,7 @@ mod export;
 mod fast;
 mod load;
 mod raw;
+pub mod rules;
 mod schema;
 mod substitute;
 

@@ -9,7 +9,10 @@ use std::path::Path;
 use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 use crate::diagnostic::{Diagnostic, SpecErrors, nearest};
-use crate::raw::{At, AttrValue, Entry, FILE_KEYS, RawFile, Skeleton, TENANT_KEYS};
+use crate::raw::{
+    At, AttrValue, Entry, FILE_KEYS, LIST_ITEM_NOT_STRING, RawFile, Skeleton, TENANT_KEYS,
+};
+use crate::rules::{ID_HELP, domain_problem, is_valid_id};
 use crate::substitute::{SubstError, substitute};
 use crate::{DesiredTenant, Location, Spec};
 
@@ -103,7 +106,7 @@ pub fn parse_fast(
     text: &str,
     vars: &dyn Fn(&str) -> Option<String>,
 ) -> Option<Result<Spec, SpecErrors>> {
-    let mut v = Validator::new(path_for_messages, vars);
+    let mut v = Validator::new(path_for_messages, text, vars);
     let protected = crate::fast::parse(text, &mut |entry| v.tenant(entry)).ok()?;
     v.protected(protected);
     Some(v.finish())
@@ -126,7 +129,7 @@ pub fn parse_serde(
         Ok(raw) => raw,
         Err(e) => return Err(SpecErrors(vec![yaml_error(path_for_messages, text, &e)])),
     };
-    let mut v = Validator::new(path_for_messages, vars);
+    let mut v = Validator::new(path_for_messages, text, vars);
     let Some(raw_tenants) = raw.tenants else {
         v.push(
             Location { line: 1, column: 1 },
@@ -224,7 +227,18 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect::<String>()
     };
+    let top = top_level_kind(text);
     let (message, help) = match err.without_snippet() {
+        E::Unexpected { .. } | E::SerdeInvalidType { .. } if top.is_some() => (
+            format!(
+                "the file is {}, but tenants.yaml is a mapping with a `tenants:` key",
+                top.unwrap_or_default()
+            ),
+            Some(
+                "write `tenants:` on the first line and indent the tenants under it: `tenants:` / `  - id: acme` / `    name: ACME Corp`"
+                    .to_owned(),
+            ),
+        ),
         E::SerdeUnknownField { field, expected, .. } => {
             let in_tenants = expected.contains(&"name");
             let keys: &[&str] = if in_tenants { TENANT_KEYS } else { FILE_KEYS };
@@ -274,6 +288,29 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
             Some("keep one document: remove the `---` line and what follows, or merge the documents".to_owned()),
         ),
         E::Eof { .. } => ("the file ends unexpectedly".to_owned(), Some(NO_TENANTS_HELP.to_owned())),
+        _ if plain().contains(LIST_ITEM_NOT_STRING) => {
+            let m = plain();
+            let what = m.split_once(": ").map_or(m.as_str(), |(_, w)| w).trim();
+            let value = what.split('`').nth(1).unwrap_or("").to_owned();
+            let line = text.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
+            let attr = line
+                .trim_start()
+                .split_once(':')
+                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+                .filter(|k| !k.is_empty() && !k.starts_with('-'));
+            let of = attr.map(|a| format!(" `{a}`")).unwrap_or_default();
+            let help = if what.contains("empty") {
+                "remove the empty item, or write it as `\"\"`".to_owned()
+            } else if value.is_empty() {
+                "write each item as a string, e.g. `[a, b]`".to_owned()
+            } else {
+                format!("quote it to keep it as text: `\"{value}\"`")
+            };
+            (
+                format!("custom attribute{of}{in_tenant}: {what}; a list holds only strings"),
+                Some(help),
+            )
+        }
         _ => {
             let mut m = plain();
             if !in_key.is_empty() || !in_tenant.is_empty() {
@@ -293,6 +330,25 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
         tenant,
         message,
         help,
+    }
+}
+
+/// What the top level of the file is when it is not a mapping ("a list", "a single value").
+fn top_level_kind(text: &str) -> Option<&'static str> {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('%') && *l != "---")?;
+    let first = first.strip_prefix("--- ").unwrap_or(first).trim_start();
+    if first == "-" || first.starts_with("- ") || first.starts_with('[') {
+        Some("a list")
+    } else if first.starts_with(['"', '\'', '{', '&', '!', '*', '|', '>']) {
+        None
+    } else if !first.contains(':') {
+        Some("a single value")
+    } else {
+        None
     }
 }
 
@@ -364,59 +420,6 @@ fn key_before(text: &str, at: Location) -> Option<String> {
     (!key.is_empty()).then_some(key)
 }
 
-const ID_HELP: &str = "an id is 1 to 30 characters of A-Z, a-z, 0-9, `_` and `-` (pattern ^[A-Za-z0-9_-]{1,30}$); it cannot be changed once the tenant exists";
-const DOMAIN_HELP: &str = "a domain is a host name such as `acme.com`: dot-separated labels of a-z, 0-9 and `-` (not at either end of a label), at least one dot, at most 253 characters";
-
-pub(crate) fn is_valid_id(id: &str) -> bool {
-    (1..=30).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-/// Why `d` is not a valid self-provisioning domain, with what to write instead.
-pub(crate) fn domain_problem(d: &str) -> Option<String> {
-    if let Some(i) = d.find("://") {
-        let host = d[i + 3..].split(['/', '?', '#', ':']).next().unwrap_or("");
-        return Some(format!(
-            "write the host name only, without scheme or path: `{}`",
-            host.to_ascii_lowercase()
-        ));
-    }
-    if let Some(i) = d.rfind('@') {
-        return Some(format!(
-            "write the domain part only: `{}`",
-            d[i + 1..].to_ascii_lowercase()
-        ));
-    }
-    if d.contains('/') {
-        let host = d.split('/').next().unwrap_or("");
-        return Some(format!(
-            "write the host name only, without a path: `{host}`"
-        ));
-    }
-    if d.bytes().any(|b| b.is_ascii_uppercase())
-        && domain_problem(&d.to_ascii_lowercase()).is_none()
-    {
-        return Some(format!(
-            "write it in lower case: `{}`",
-            d.to_ascii_lowercase()
-        ));
-    }
-    let labels_ok = d.split('.').all(|l| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    });
-    if d.len() > 253 || !d.contains('.') || !labels_ok {
-        return Some(DOMAIN_HELP.to_owned());
-    }
-    None
-}
-
 /// Something displayed by a closure (a message part built only when a diagnostic needs it).
 struct DisplayFn<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result>(F);
 
@@ -430,6 +433,10 @@ impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display 
 /// raw file), collecting every problem.
 struct Validator<'a> {
     path: &'a Path,
+    /// The file's text, to read back how a non-integer number was written.
+    text: &'a str,
+    /// Byte offsets of line starts in `text`, built when first needed.
+    line_starts: Vec<usize>,
     vars: &'a dyn Fn(&str) -> Option<String>,
     diags: Vec<Diagnostic>,
     tenants: Vec<DesiredTenant>,
@@ -439,9 +446,11 @@ struct Validator<'a> {
 }
 
 impl<'a> Validator<'a> {
-    fn new(path: &'a Path, vars: &'a dyn Fn(&str) -> Option<String>) -> Self {
+    fn new(path: &'a Path, text: &'a str, vars: &'a dyn Fn(&str) -> Option<String>) -> Self {
         Self {
             path,
+            text,
+            line_starts: Vec::new(),
             vars,
             diags: Vec::new(),
             tenants: Vec::new(),
@@ -478,11 +487,11 @@ impl<'a> Validator<'a> {
             Err(e) => {
                 let (message, help) = match e {
                     SubstError::Undefined(var) => (
-                        format!("variable `{var}` is not set ({what} of tenant `{tenant}`)"),
-                        format!("set {var} or write ${{{var}:-default}}"),
+                        format!("variable `{var}` is not set (`${{{var}}}` in the {what} of tenant `{tenant}`)"),
+                        format!("set {var}, or give a default: `${{{var}:-default}}`"),
                     ),
-                    SubstError::Unclosed => (
-                        format!("`${{` without a closing `}}` ({what} of tenant `{tenant}`)"),
+                    SubstError::Unclosed(reference) => (
+                        format!("`{reference}` has no closing `}}` ({what} of tenant `{tenant}`)"),
                         "close it: `${VAR}`, or write `$${` for a literal `${`".to_owned(),
                     ),
                     SubstError::BadName(n) => (
@@ -493,6 +502,56 @@ impl<'a> Validator<'a> {
                 self.push(at, Some(tenant), message, Some(help));
                 None
             }
+        }
+    }
+
+    /// The number token written at `at` (a plain scalar), if the text there is one.
+    fn number_text_at(&mut self, at: Location) -> Option<&'a str> {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts
+                .extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+        }
+        let start = *self.line_starts.get(at.line.checked_sub(1)?)?;
+        let line = self.text[start..].split('\n').next()?;
+        let (off, _) = line.char_indices().nth(at.column.checked_sub(1)?)?;
+        let rest = &line[off..];
+        let end = rest
+            .find([' ', '\t', '\r', ',', ']', '}', '#'])
+            .unwrap_or(rest.len());
+        let token = &rest[..end];
+        let t = token.strip_prefix('+').unwrap_or(token);
+        crate::rules::looks_like_number(t).then_some(token)
+    }
+
+    /// A number that is not an integer: refused when the way it is written is not the value a
+    /// 64-bit float holds (an integer beyond 64 bits, too many digits), never silently rounded.
+    fn check_number(&mut self, n: &serde_json::Number, at: Location, key: &str, tenant: &str) {
+        if !n.is_f64() {
+            return;
+        }
+        let Some(token) = self.number_text_at(at) else {
+            // Not written as a plain number here (an alias, a tag): judge by the value alone.
+            let x = n.as_f64().unwrap_or(0.0);
+            if x.fract() == 0.0 && x.abs() >= 9.2e18 {
+                self.push(
+                    at,
+                    Some(tenant),
+                    format!(
+                        "custom attribute `{key}` in tenant `{tenant}`: the number is outside the range of a 64-bit integer"
+                    ),
+                    Some("write it as a quoted string to keep it as text".to_owned()),
+                );
+            }
+            return;
+        };
+        if let Err(why) = crate::rules::exact_number(token) {
+            self.push(
+                at,
+                Some(tenant),
+                format!("custom attribute `{key}` in tenant `{tenant}`: {why}"),
+                Some(format!("quote it to keep it as text: `{key}: \"{token}\"`")),
+            );
         }
     }
 
@@ -596,7 +655,7 @@ impl<'a> Validator<'a> {
             let mut seen: HashMap<String, Location> = HashMap::new();
             let mut out = Vec::with_capacity(list.len());
             for d in list {
-                let Some(v) = self.subst(d.value, d.at, &"a domain", &id) else {
+                let Some(v) = self.subst(d.value, d.at, &"domains", &id) else {
                     continue;
                 };
                 if let Some(help) = domain_problem(&v) {
@@ -650,6 +709,10 @@ impl<'a> Validator<'a> {
                         }
                         Some(AttrValue::List(subst))
                     }
+                    AttrValue::Number(n) => {
+                        self.check_number(&n, v_at, &key, &id);
+                        Some(AttrValue::Number(n))
+                    }
                     other => Some(other),
                 };
                 if let Some(v) = value {
@@ -685,7 +748,7 @@ impl<'a> Validator<'a> {
             let mut out = Vec::with_capacity(roles.len());
             for r in roles {
                 let r_at = r.at;
-                let Some(v) = self.subst(r.value, r_at, &"a default role", &id) else {
+                let Some(v) = self.subst(r.value, r_at, &"defaultRoles", &id) else {
                     continue;
                 };
                 if v.trim().is_empty() {

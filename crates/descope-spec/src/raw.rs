@@ -126,10 +126,71 @@ impl<'de> Deserialize<'de> for AttrValue {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AttrValue, A::Error> {
                 let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<String>()? {
+                while let Some(ListItem(item)) = seq.next_element::<ListItem>()? {
                     items.push(item);
                 }
                 Ok(AttrValue::List(items))
+            }
+        }
+        de.deserialize_any(V)
+    }
+}
+
+/// An item of a custom attribute list: a string. A number, boolean or null is refused rather
+/// than turned into text (`[1, two]` would otherwise silently become `["1", "two"]`).
+struct ListItem(String);
+
+/// The message of a list item that is not a string (mapped to a diagnostic in `load`).
+pub(crate) const LIST_ITEM_NOT_STRING: &str = "custom attribute lists hold only strings";
+
+impl<'de> Deserialize<'de> for ListItem {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ListItem;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ListItem, E> {
+                Ok(ListItem(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<ListItem, E> {
+                Ok(ListItem(v))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<ListItem, E> {
+                Err(E::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: `{v}` is a boolean"
+                )))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ListItem, E> {
+                Err(E::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: `{v}` is a number"
+                )))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ListItem, E> {
+                Err(E::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: `{v}` is a number"
+                )))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ListItem, E> {
+                Err(E::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: `{v}` is a number"
+                )))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<ListItem, E> {
+                Err(E::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: an item is empty (null)"
+                )))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<ListItem, A::Error> {
+                Err(de::Error::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: an item is itself a list"
+                )))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<ListItem, A::Error> {
+                Err(de::Error::custom(format_args!(
+                    "{LIST_ITEM_NOT_STRING}: an item is a mapping"
+                )))
             }
         }
         de.deserialize_any(V)

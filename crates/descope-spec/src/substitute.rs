@@ -10,8 +10,8 @@
 pub(crate) enum SubstError {
     /// `${NAME}` with NAME unset and no default.
     Undefined(String),
-    /// `${` without a closing `}`.
-    Unclosed,
+    /// `${` without a closing `}`: the text from `${` to the end of the value.
+    Unclosed(String),
     /// `${...}` whose name is empty or not `[A-Za-z_][A-Za-z0-9_]*`.
     BadName(String),
 }
@@ -33,7 +33,9 @@ pub(crate) fn substitute(
             out.push_str("${");
             rest = after;
         } else if let Some(after) = tail.strip_prefix("${") {
-            let end = after.find('}').ok_or(SubstError::Unclosed)?;
+            let end = after
+                .find('}')
+                .ok_or_else(|| SubstError::Unclosed(tail.to_owned()))?;
             let inner = &after[..end];
             let (name, default) = match inner.find(":-") {
                 Some(i) => (&inner[..i], Some(&inner[i + 2..])),
@@ -108,7 +110,10 @@ mod tests {
             substitute("${GLOBEX_NAME}", &env),
             Err(SubstError::Undefined("GLOBEX_NAME".into()))
         );
-        assert_eq!(substitute("${NAME", &env), Err(SubstError::Unclosed));
+        assert_eq!(
+            substitute("x ${NAME", &env),
+            Err(SubstError::Unclosed("${NAME".into()))
+        );
         assert_eq!(
             substitute("${}", &env),
             Err(SubstError::BadName(String::new()))

@@ -155,7 +155,7 @@ fn bad_domains_each_get_a_fix() {
 fn missing_variable_says_how_to_fix() {
     assert_eq!(
         errors("missing-var.yaml"),
-        "missing-var.yaml:3:11: variable `GLOBEX_NAME` is not set (name of tenant `globex`)\n  help: set GLOBEX_NAME or write ${GLOBEX_NAME:-default}"
+        "missing-var.yaml:3:11: variable `GLOBEX_NAME` is not set (`${GLOBEX_NAME}` in the name of tenant `globex`)\n  help: set GLOBEX_NAME, or give a default: `${GLOBEX_NAME:-default}`"
     );
 }
 
@@ -207,7 +207,7 @@ fn all_semantic_errors_are_collected_in_one_pass() {
             "many-errors.yaml:4:15: invalid domain `bad` in tenant `acme`",
             "many-errors.yaml:5:9: invalid tenant id `x y`",
             "many-errors.yaml:6:11: tenant name `ACME Corp` of tenant `x y` is already used by tenant `acme`",
-            "many-errors.yaml:7:13: variable `NOPE` is not set (parent of tenant `x y`)",
+            "many-errors.yaml:7:13: variable `NOPE` is not set (`${NOPE}` in the parent of tenant `x y`)",
             "many-errors.yaml:8:9: tenant id `acme` is defined twice",
         ]
     );
@@ -319,10 +319,13 @@ fn other_defects_are_located() {
             "tenants: []\n---\ntenants: []\n",
             "t.yaml:3:1: the file holds more than one YAML document",
         ),
-        ("- a\n", "t.yaml:1:1: wrong type: expected mapping start"),
+        (
+            "- a\n",
+            "t.yaml:1:1: the file is a list, but tenants.yaml is a mapping with a `tenants:` key",
+        ),
         (
             "tenants:\n  - id: a\n    name: ${A\n",
-            "t.yaml:3:11: `${` without a closing `}`",
+            "t.yaml:3:11: `${A` has no closing `}`",
         ),
         (
             "tenants:\n  - id: a\n    name: A\n    domains: [${D}.com]\n",

@@ -38,10 +38,29 @@ pub fn write_atomic_with_mode(
         ));
     }
     let dir = parent_dir(path);
-    let temp = write_temp(dir, bytes, mode)?;
+    let temp = write_temp(dir, bytes, mode).map_err(|e| match e {
+        // Name the file the caller asked for, not the temp file (removed again by now).
+        StoreError::Io { action, error, .. } if action != "create a temporary file in" => {
+            StoreError::Io {
+                action: "write",
+                path: path.to_owned(),
+                error: plain_os_error(error),
+            }
+        }
+        StoreError::Io {
+            action,
+            path,
+            error,
+        } => StoreError::Io {
+            action,
+            path,
+            error: plain_os_error(error),
+        },
+        other => other,
+    })?;
     if overwrite {
         temp.persist(path)
-            .map_err(|e| StoreError::io("replace", path, e.error))?;
+            .map_err(|e| StoreError::io("replace", path, plain_os_error(e.error)))?;
     } else {
         temp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == io::ErrorKind::AlreadyExists {
@@ -49,11 +68,156 @@ pub fn write_atomic_with_mode(
                     path: path.to_owned(),
                 }
             } else {
-                StoreError::io("create", path, e.error)
+                StoreError::io("create", path, plain_os_error(e.error))
             }
         })?;
     }
     sync_dir(dir)
+}
+
+/// Writes a file the user named (`-f FILE`, `--out PLAN.json`, `flow export --dir`...) without
+/// replacing what the name stands for:
+/// - a regular file, or a new name, is written atomically (temp file in the same directory,
+///   rename); an existing file keeps its permissions, a new one gets mode 0600;
+/// - a symlink is followed to its final target, which is written atomically in the target's
+///   directory (the link stays a link); a dangling link creates its target;
+/// - a FIFO or character device (`/dev/null`, `/dev/stdout`, a named pipe) is written directly,
+///   as a shell redirection would; a write error (`/dev/full`: no space left) is an error;
+/// - a directory, socket or block device is refused: it is never replaced.
+pub fn write_user_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let (target, through_fd) = final_target(path)?;
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && !through_fd => {
+            write_atomic_with_mode(&target, bytes, true, file_mode(&meta))
+        }
+        Ok(meta) if meta.is_dir() => Err(StoreError::io(
+            "write",
+            path,
+            io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "it is a directory; name a file inside it",
+            ),
+        )),
+        Ok(meta) => {
+            if let Some(kind) = refused_kind(&meta) {
+                return Err(StoreError::io(
+                    "write",
+                    path,
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("it is a {kind}, not a file; name a regular file"),
+                    ),
+                ));
+            }
+            write_in_place(path, bytes, meta.is_file())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            write_atomic_with_mode(&target, bytes, true, FILE_MODE)
+        }
+        Err(e) => Err(StoreError::io("write", path, e)),
+    }
+}
+
+/// Follows `path` through symlinks to the name that finally stands for the file (which may not
+/// exist yet). The second value says the chain passed through `/proc/` or `/dev/fd/` (such as
+/// `/dev/stdout`): an already open file, written in place rather than replaced.
+fn final_target(path: &Path) -> Result<(PathBuf, bool), StoreError> {
+    const MAX_HOPS: usize = 40;
+    let mut p = path.to_path_buf();
+    let mut through_fd = false;
+    for _ in 0..MAX_HOPS {
+        through_fd |= p.starts_with("/proc") || p.starts_with("/dev/fd");
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&p).map_err(|e| StoreError::io("read the link", &p, e))?;
+                p = if link.is_absolute() {
+                    link
+                } else {
+                    parent_dir(&p).join(link)
+                };
+            }
+            _ => return Ok((p, through_fd)),
+        }
+    }
+    Err(StoreError::io(
+        "write",
+        path,
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "too many levels of symbolic links",
+        ),
+    ))
+}
+
+#[cfg(unix)]
+fn file_mode(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+
+#[cfg(not(unix))]
+fn file_mode(_meta: &fs::Metadata) -> u32 {
+    FILE_MODE
+}
+
+/// Special files that are never written: a socket or a block device (a disk).
+#[cfg(unix)]
+fn refused_kind(meta: &fs::Metadata) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_socket() {
+        Some("socket")
+    } else if t.is_block_device() {
+        Some("block device")
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+fn refused_kind(_meta: &fs::Metadata) -> Option<&'static str> {
+    None
+}
+
+/// Writes to an existing FIFO or character device as it is (no temp file, no rename); a regular
+/// file reached through `/dev/stdout` and the like is truncated first, as `>` does.
+fn write_in_place(path: &Path, bytes: &[u8], truncate: bool) -> Result<(), StoreError> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .truncate(truncate)
+        .open(path)
+        .map_err(|e| StoreError::io("open", path, e))?;
+    f.write_all(bytes)
+        .and_then(|()| f.flush())
+        .map_err(|e| StoreError::io("write", path, plain_os_error(e)))
+}
+
+/// An I/O error without the path `tempfile` appends ("... at path /dir/.x.tmp"): messages name
+/// the file the user asked for, once.
+fn plain_os_error(e: io::Error) -> io::Error {
+    if let Some(code) = e.raw_os_error() {
+        return io::Error::from_raw_os_error(code);
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> =
+        e.get_ref().and_then(|inner| inner.source());
+    while let Some(c) = cause {
+        if let Some(code) = c
+            .downcast_ref::<io::Error>()
+            .and_then(io::Error::raw_os_error)
+        {
+            return io::Error::from_raw_os_error(code);
+        }
+        cause = c.source();
+    }
+    // `tempfile` wraps the OS error with the temp file's path and hides it from `source()`.
+    let without_path = e.get_ref().and_then(|inner| {
+        let text = inner.to_string();
+        text.rsplit_once(" at path ").map(|(os, _)| os.to_owned())
+    });
+    match without_path {
+        Some(os) => io::Error::new(e.kind(), os),
+        None => e,
+    }
 }
 
 /// Writes `bytes` to a new file `<dir>/<stem><ext>`, or `<stem>-2<ext>`, `<stem>-3<ext>`… when
@@ -68,7 +232,15 @@ pub(crate) fn write_new_unique(
     sync_dir_after: bool,
 ) -> Result<PathBuf, StoreError> {
     const MAX_ATTEMPTS: u32 = 10_000;
-    let mut temp = write_temp(dir, bytes, FILE_MODE)?;
+    let mut temp = write_temp(dir, bytes, FILE_MODE).map_err(|e| match e {
+        // Name the directory the file was to go to, not the temp file (removed again by now).
+        StoreError::Io { error, .. } => StoreError::Io {
+            action: "write a file in",
+            path: dir.to_owned(),
+            error: plain_os_error(error),
+        },
+        other => other,
+    })?;
     for n in 1..=MAX_ATTEMPTS {
         let name = if n == 1 {
             format!("{stem}{ext}")
@@ -136,7 +308,8 @@ fn write_temp(dir: &Path, bytes: &[u8], mode: u32) -> Result<NamedTempFile, Stor
     let temp_path = temp.path().to_owned();
     set_mode(temp.as_file(), mode)
         .map_err(|e| StoreError::io("set permissions of", &temp_path, e))?;
-    temp.write_all(bytes)
+    temp.as_file_mut()
+        .write_all(bytes)
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| StoreError::io("write", &temp_path, e))?;
     Ok(temp)

@@ -11,7 +11,7 @@ mod error;
 mod lock;
 mod target;
 
-pub use atomic::{write_atomic, write_atomic_with_mode};
+pub use atomic::{write_atomic, write_atomic_with_mode, write_user_file};
 pub use audit::{
     AuditFilter, AuditLog, AuditRecord, OPERATIONS, REQUESTS, actor, actor_from,
     operation_of_command,

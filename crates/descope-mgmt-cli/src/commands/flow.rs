@@ -74,14 +74,20 @@ pub fn to_file_text(v: &Value) -> String {
     s
 }
 
-/// Writes a file atomically (temp file, fsync, rename).
+/// Writes a file the user named: atomically (temp file, fsync, rename) for a regular file, to
+/// the final target of a symlink, in place for a FIFO or character device; never replaces a
+/// special file (see [`descope_store::write_user_file`]). A write error is exit 1.
 pub fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| CliError::new(format!("cannot create {}: {e}", parent.display())))?;
     }
-    descope_store::write_atomic(path, text.as_bytes(), true)
-        .map_err(|e| CliError::new(format!("cannot write {}: {e}", path.display())))
+    descope_store::write_user_file(path, text.as_bytes()).map_err(|e| {
+        CliError::new(e.to_string()).hint(format!(
+            "{} was not changed; nothing else was written",
+            path.display()
+        ))
+    })
 }
 
 async fn export_one(ctx: &Ctx, id: &str) -> Result<Value, CliError> {
@@ -170,6 +176,33 @@ async fn export(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
     Ok(Exit::Success)
 }
 
+/// A JSON file (flow or theme) that does not parse: `file:line:col` (1-based, as editors count)
+/// and what is wrong, or that the file is empty.
+pub(crate) fn json_file_error(path: &Path, text: &str, e: &serde_json::Error) -> CliError {
+    if text.trim().is_empty() {
+        return CliError::new(format!(
+            "{}: the file is empty; expected a JSON object",
+            path.display()
+        ));
+    }
+    // serde_json ends its message with " at line L column C"; the location is shown up front.
+    let full = e.to_string();
+    let what = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(w, _)| w);
+    let what = if e.is_eof() {
+        "the JSON ends early (a bracket, brace or quote is not closed)"
+    } else {
+        what
+    };
+    CliError::new(format!(
+        "{}:{}:{}: not valid JSON: {what}",
+        path.display(),
+        e.line().max(1),
+        e.column().max(1)
+    ))
+}
+
 /// A flow file read and understood.
 #[derive(Debug)]
 pub struct FlowFile {
@@ -186,17 +219,11 @@ pub struct FlowFile {
 /// Reads and validates one flow file; accepts the v2 export, the v1 SDK shape and the console export.
 pub fn read_flow_file(path: &Path) -> Result<FlowFile, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::new(format!("cannot read {}: {e}", path.display()))
-            .hint("check the path; nothing was deployed")
+        CliError::new(format!("cannot read {}: {e}", path.display())).hint("check the path")
     })?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
-        CliError::new(format!(
-            "{}:{}:{}: not valid JSON: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-        .hint("a flow file is the JSON `descope-mgmt flow export` writes; nothing was deployed")
+        json_file_error(path, &text, &e)
+            .hint("a flow file is the JSON `descope-mgmt flow export` writes")
     })?;
     let not_flow = |why: &str| {
         CliError::new(format!("{}: not a Descope flow: {why}", path.display()))

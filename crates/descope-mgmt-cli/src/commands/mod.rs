@@ -54,7 +54,10 @@ pub fn show_value(v: &serde_json::Value) -> String {
     }
 }
 
-/// Parses a `KEY=VALUE` custom attribute: `true`/`false` and numbers are typed, the rest is text.
+/// Parses a `KEY=VALUE` custom attribute. `true`/`false` are booleans; a number written as in
+/// JSON (`50`, `-1.5`, `1e3`) is a number when it can be kept exactly (refused otherwise, never
+/// rounded); `"..."` is the text between the quotes (`plan="50"` keeps `50` as text); anything
+/// else is text exactly as written.
 pub fn parse_attr(s: &str) -> Result<(String, serde_json::Value), crate::error::CliError> {
     let (k, v) = s.split_once('=').ok_or_else(|| {
         crate::error::CliError::usage(format!("--attr `{s}` is not KEY=VALUE"))
@@ -65,21 +68,26 @@ pub fn parse_attr(s: &str) -> Result<(String, serde_json::Value), crate::error::
             "--attr `{s}` has an empty key"
         )));
     }
+    if let Err(p) = descope_spec::rules::check_attr_key(k) {
+        return Err(
+            crate::error::CliError::usage(format!("--attr `{s}`: {}", p.message)).hint(p.help),
+        );
+    }
     let value = match v {
         "true" => serde_json::Value::Bool(true),
         "false" => serde_json::Value::Bool(false),
-        _ => v
-            .parse::<i64>()
-            .map(serde_json::Value::from)
-            .or_else(|_| {
-                v.parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite())
-                    .and_then(serde_json::Number::from_f64)
-                    .map(serde_json::Value::Number)
-                    .ok_or(())
-            })
-            .unwrap_or_else(|()| serde_json::Value::String(v.to_owned())),
+        _ if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') => {
+            serde_json::Value::String(v[1..v.len() - 1].to_owned())
+        }
+        _ if descope_spec::rules::looks_like_number(v) => {
+            let n = descope_spec::rules::exact_number(v).map_err(|why| {
+                crate::error::CliError::usage(format!("--attr `{s}`: {why}")).hint(format!(
+                    "to keep it as text, quote the value: --attr '{k}=\"{v}\"'"
+                ))
+            })?;
+            serde_json::Value::Number(n)
+        }
+        _ => serde_json::Value::String(v.to_owned()),
     };
     Ok((k.to_owned(), value))
 }

@@ -127,26 +127,49 @@ pub async fn get(ctx: &Ctx, id: &str) -> CliResult {
 
 /// Checks a tenant id against the service's pattern `[A-Za-z0-9_-]{1,30}`.
 pub fn check_id(id: &str) -> Result<(), CliError> {
-    if id.is_empty()
-        || id.len() > 30
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
-        return Err(CliError::usage(format!("`{id}` is not a valid tenant id"))
-            .hint("use 1 to 30 letters, digits, `_` or `-`"));
+    descope_spec::rules::check_id(id).map_err(|p| field_error("", &p))
+}
+
+/// A flag value refused by the tenant field rules (the ones `tenant sync` applies to
+/// tenants.yaml): exit 64, nothing sent.
+fn field_error(flag: &str, p: &descope_spec::rules::FieldProblem) -> CliError {
+    let message = if flag.is_empty() {
+        p.message.clone()
+    } else {
+        format!("{flag}: {}", p.message)
+    };
+    CliError::usage(message).hint(format!("{}; nothing was sent to the service", p.help))
+}
+
+/// The tenant field rules for the flags of `tenant create` / `tenant update`.
+fn check_fields(
+    id: Option<&str>,
+    name: Option<&str>,
+    domains: &[String],
+    parent: Option<&str>,
+) -> Result<(), CliError> {
+    use descope_spec::rules;
+    if let Some(id) = id {
+        check_id(id)?;
+    }
+    if let Some(name) = name {
+        rules::check_name(name).map_err(|p| field_error("--name", &p))?;
+    }
+    rules::check_domains(domains).map_err(|p| field_error("--domain", &p))?;
+    if let Some(parent) = parent {
+        rules::check_parent(parent, id).map_err(|p| field_error("--parent", &p))?;
     }
     Ok(())
 }
 
 /// `tenant create`.
 pub async fn create(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
-    if let Some(id) = &args.id {
-        check_id(id)?;
-    }
-    if args.name.trim().is_empty() {
-        return Err(CliError::usage("--name must not be empty"));
-    }
+    check_fields(
+        args.id.as_deref(),
+        Some(&args.name),
+        &args.domains,
+        args.parent.as_deref(),
+    )?;
     let mut attrs = BTreeMap::new();
     for a in &args.attrs {
         let (k, v) = parse_attr(a)?;
@@ -249,9 +272,6 @@ fn print_changes(ctx: &Ctx, header: &str, changes: &[FieldDiff]) {
 fn apply_update_args(t: &Tenant, args: &TenantUpdateArgs) -> Result<Tenant, CliError> {
     let mut n = t.clone();
     if let Some(name) = &args.name {
-        if name.trim().is_empty() {
-            return Err(CliError::usage("--name must not be empty"));
-        }
         n.name.clone_from(name);
     }
     if args.clear_domains {
@@ -277,6 +297,10 @@ fn apply_update_args(t: &Tenant, args: &TenantUpdateArgs) -> Result<Tenant, CliE
 
 /// `tenant update`: read-modify-write under the lock, backup first.
 pub async fn update(ctx: &Ctx, args: &TenantUpdateArgs) -> CliResult {
+    check_fields(None, args.name.as_deref(), &args.domains, None)?;
+    for a in &args.attrs {
+        parse_attr(a)?;
+    }
     let client = ctx.client().await?;
     if args.dry_run {
         let live = load(ctx, client, &args.id).await?;

@@ -44,12 +44,8 @@ pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
-        CliError::new(format!(
-            "{}:{}:{}: not valid JSON: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
+        super::flow::json_file_error(path, &text, &e)
+            .hint("a theme file is what `descope-mgmt theme export` writes; nothing was deployed")
     })?;
     let theme = match v.get("theme") {
         Some(inner) if inner.is_object() => inner.clone(),

@@ -3,6 +3,7 @@
 mod flows;
 mod foundation;
 mod network;
+mod input;
 mod reliability;
 mod restore_audit;
 mod safety;
