@@ -10,9 +10,7 @@ pub mod sync;
 pub mod tenant;
 pub mod theme;
 
-use clap::CommandFactory;
-
-use crate::args::{Cli, Command, TenantCommand};
+use crate::args::{Command, TenantCommand};
 use crate::ctx::Ctx;
 use crate::error::CliResult;
 
@@ -38,7 +36,7 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> CliResult {
         Command::Doctor => doctor::run(ctx).await,
         Command::Completions { shell } => {
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "descope-mgmt", &mut buf);
+            clap_complete::generate(shell, &mut crate::args::command(), "descope-mgmt", &mut buf);
             ctx.out.data_text(&String::from_utf8_lossy(&buf));
             Ok(crate::error::Exit::Success)
         }

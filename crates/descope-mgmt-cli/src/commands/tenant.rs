@@ -484,9 +484,11 @@ pub fn find_backup(
             CliError::new(format!(
                 "no backup of {kind} `{id}` in project {project_id}"
             ))
-            .hint(format!(
-                "see what there is with `descope-mgmt backup list --{kind} {id}`"
-            ))
+            .hint(match kind {
+                // `backup list` filters by tenant or flow; theme backups are in the full list.
+                TargetType::Theme => "see what there is with `descope-mgmt backup list`".to_owned(),
+                _ => format!("see what there is with `descope-mgmt backup list --{kind} {id}`"),
+            })
         })?
     } else {
         let name = args.backup.as_deref().unwrap_or_default();

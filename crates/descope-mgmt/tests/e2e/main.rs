@@ -2,8 +2,8 @@
 
 mod flows;
 mod foundation;
-mod network;
 mod input;
+mod network;
 mod reliability;
 mod restore_audit;
 mod safety;

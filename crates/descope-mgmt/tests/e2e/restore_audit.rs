@@ -346,6 +346,21 @@ fn theme_restore_says_restored_from_the_backup() {
 }
 
 #[test]
+fn a_missing_theme_backup_hints_a_command_that_exists() {
+    let env = env();
+    let r = env.run(&["theme", "restore", "--latest", "project"]);
+    r.expect(1);
+    assert!(r.stderr.contains("no backup of theme"), "{}", r.stderr);
+    // `backup list` has --tenant and --flow filters, no --theme.
+    assert!(!r.stderr.contains("--theme"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("`descope-mgmt backup list`"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn flow_restore_dry_run_json_is_camel_case() {
     let env = TestEnv::with_flows(crate::bin());
     let f = env.home().join("flow.json");
