@@ -193,13 +193,13 @@ fn the_client_reports_its_project_and_base_url() {
 
 #[test]
 fn a_project_id_that_cannot_be_a_header_is_a_config_error_without_the_key() {
-    let err = Client::new(ClientConfig {
+    let Err(err) = Client::new(ClientConfig {
         project_id: "P2bad\nid".into(),
         management_key: SecretString::from(KEY.to_owned()),
         ..ClientConfig::default()
-    })
-    .err()
-    .expect("a newline cannot go into a header");
+    }) else {
+        panic!("a newline cannot go into a header");
+    };
     assert!(matches!(err, ApiError::Config(_)), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("project id"), "{text}");
