@@ -42,12 +42,6 @@ fn a_refusal_to_overwrite_has_no_io_kind_and_leaves_the_file_alone() {
 }
 
 #[test]
-fn a_path_naming_no_file_is_refused_as_invalid_input() {
-    let err = write_atomic(std::path::Path::new("/"), b"x", true).expect_err("`/` is no file");
-    assert_eq!(err.io_kind(), Some(ErrorKind::InvalidInput));
-}
-
-#[test]
 fn appending_no_records_creates_neither_the_log_nor_its_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("audit");
