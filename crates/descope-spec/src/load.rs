@@ -354,7 +354,9 @@ fn top_level_kind(text: &str) -> Option<&'static str> {
 
 fn expected_help(key: Option<&str>) -> Option<String> {
     let h = match key? {
-        "id" | "name" | "parent" => "write a single string, e.g. `name: ACME Corp`",
+        "id" => "write a single string, e.g. `id: acme`",
+        "name" => "write a single string, e.g. `name: ACME Corp`",
+        "parent" => "write a single tenant id, e.g. `parent: holding`",
         "domains" => "write a list of host names, e.g. `domains: [acme.com]`",
         "defaultRoles" => "write a list of role names, e.g. `defaultRoles: [viewer]`",
         "customAttributes" => {
@@ -392,16 +394,45 @@ fn tenant_at(text: &str, at: Location) -> Option<String> {
 /// the error line.
 fn tenant_by_scan(text: &str, at: Location) -> Option<String> {
     let lines: Vec<&str> = text.lines().take(at.line).collect();
-    lines.iter().rev().find_map(|l| {
+    let v = lines.iter().rev().find_map(|l| {
         let t = l.trim_start().trim_start_matches(['-', '{', ' ']);
-        let v = t.strip_prefix("id:")?.trim();
-        let v = v
-            .split([',', '}', '#'])
-            .next()?
-            .trim()
-            .trim_matches(['"', '\'']);
-        (!v.is_empty()).then(|| v.to_owned())
-    })
+        t.strip_prefix("id:").map(str::trim)
+    })?;
+    scanned_id(v)
+}
+
+/// The id written after `id:` on a line of a file that does not parse: a plain or quoted scalar,
+/// up to a comment or the end of a flow entry, with `${VAR}` references kept whole. A value that is
+/// not a scalar (a list, a mapping, a null, an alias, a tag, a block scalar) names no tenant.
+fn scanned_id(v: &str) -> Option<String> {
+    if v.is_empty()
+        || v.starts_with(['[', '{', '~', '&', '*', '!', '|', '>'])
+        || matches!(v, "null" | "Null" | "NULL")
+    {
+        return None;
+    }
+    let id = match v.chars().next()? {
+        q @ ('"' | '\'') => v[1..].split(q).next()?.to_owned(),
+        _ => {
+            let mut out = String::new();
+            let mut in_var = false;
+            let mut prev = ' ';
+            for c in v.chars() {
+                if !in_var && (c == ',' || c == '}' || (c == '#' && prev == ' ')) {
+                    break;
+                }
+                if c == '{' && prev == '$' {
+                    in_var = true;
+                } else if c == '}' {
+                    in_var = false;
+                }
+                out.push(c);
+                prev = c;
+            }
+            out.trim().to_owned()
+        }
+    };
+    (!id.is_empty()).then_some(id)
 }
 
 /// The mapping key written just before `at` on its line (`  name: [x]` → `name`), if any.

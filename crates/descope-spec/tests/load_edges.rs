@@ -135,3 +135,31 @@ fn an_id_that_is_not_a_string_is_the_error_and_never_blamed_on_the_previous_tena
         assert_ne!(d.tenant.as_deref(), Some("first"), "id {id}: {d}");
     }
 }
+
+#[test]
+fn an_id_that_is_not_a_scalar_names_no_tenant_and_no_fragment_of_it() {
+    for id in ["null", "~", "[a, b]", "{x: 1}"] {
+        let text = format!("tenants:\n  - id: {id}\n    name: Second\n");
+        let err = parse(Path::new("t.yaml"), &text, &no_vars).expect_err("bad id");
+        let d = &err.0[0];
+        let shown = d.to_string();
+        assert!(!shown.contains("in tenant `[a`"), "id {id}: {shown}");
+        assert!(!shown.contains("in tenant `{x"), "id {id}: {shown}");
+        assert!(!shown.contains("in tenant `~`"), "id {id}: {shown}");
+        assert!(!shown.contains("in tenant `null`"), "id {id}: {shown}");
+        assert!(
+            !shown.contains("e.g. `name:"),
+            "the help for `id` shows an id: {shown}"
+        );
+    }
+}
+
+#[test]
+fn an_id_written_as_a_variable_is_named_whole_when_the_file_does_not_parse() {
+    // A tab makes the file fail to parse, so the tenant is found by scanning for `id:`.
+    let text = "tenants:\n  - id: ${VID}x  # comment\n    name: X\n\tbad: 1\n";
+    let err = parse(Path::new("t.yaml"), text, &no_vars).expect_err("tab");
+    let shown = err.to_string();
+    assert!(!shown.contains("`${VID`"), "{shown}");
+    assert!(shown.contains("in tenant `${VID}x`"), "{shown}");
+}
