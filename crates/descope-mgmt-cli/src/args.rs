@@ -233,9 +233,9 @@ pub struct TenantSyncArgs {
     /// Delete live tenants absent from the file (never `protect: true`, never outside --only)
     #[arg(long)]
     pub prune: bool,
-    /// Refuse to delete more tenants than this
-    #[arg(long, value_name = "N", default_value_t = 5)]
-    pub max_deletes: usize,
+    /// Refuse to delete more tenants than this [default: 5]
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<usize>,
     /// Scope the whole plan to tenant ids matching this glob (repeatable)
     #[arg(long, value_name = "GLOB")]
     pub only: Vec<String>,

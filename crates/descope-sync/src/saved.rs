@@ -217,7 +217,33 @@ fn desired(s: &SavedChange, live: Option<&Tenant>) -> Result<DesiredTenant, Stri
     if live.is_none() && !named {
         return Err(format!("the create of tenant `{id}` shows no name"));
     }
+    follows_field_rules(&d, live.is_none())?;
     Ok(d)
+}
+
+/// What a plan shows must pass the field rules tenants.yaml, `tenant create` and `tenant update`
+/// follow: a plan file is input like any other, and an edited one must not send what the file
+/// could never have said.
+fn follows_field_rules(d: &DesiredTenant, creates: bool) -> Result<(), String> {
+    use descope_spec::rules;
+    let id = &d.id;
+    let refuse = |p: rules::FieldProblem| format!("tenant `{id}`: {} ({})", p.message, p.help);
+    if creates {
+        rules::check_id(id).map_err(refuse)?;
+        if let Some(parent) = &d.parent {
+            rules::check_parent(parent, Some(id)).map_err(refuse)?;
+        }
+    }
+    rules::check_name(&d.name).map_err(refuse)?;
+    if let Some(domains) = &d.domains {
+        rules::check_domains(domains).map_err(refuse)?;
+    }
+    if let Some(attrs) = &d.custom_attributes {
+        for key in attrs.keys() {
+            rules::check_attr_key(key).map_err(refuse)?;
+        }
+    }
+    Ok(())
 }
 
 /// The recorded change must be exactly the one derived from what it shows.

@@ -435,6 +435,9 @@ fn live_fingerprints(live: &[Tenant]) -> FastMap<&str, String> {
     out
 }
 
+/// `--max-deletes` when not given.
+const DEFAULT_MAX_DELETES: usize = 5;
+
 /// `tenant sync`.
 pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     compile_only(&args.only)?; // a bad glob is a usage error before any request
@@ -443,9 +446,14 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             "tenant sync needs --config FILE (or --apply --plan PLAN.json)",
         ));
     }
-    if args.plan.is_some() && (args.config.is_some() || args.prune || !args.only.is_empty()) {
+    if args.plan.is_some()
+        && (args.config.is_some()
+            || args.prune
+            || !args.only.is_empty()
+            || args.max_deletes.is_some())
+    {
         return Err(CliError::usage(
-            "--plan applies a saved plan exactly; --config, --prune and --only belong to the run that made it",
+            "--plan applies a saved plan exactly; --config, --prune, --only and --max-deletes belong to the run that made it (the plan holds the ones it was made with)",
         ));
     }
     // Offline checks first: a bad file fails before any request.
@@ -538,8 +546,32 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             // An older plan without deletes: the guards have nothing to hold.
             None => PlanOptions::default(),
         };
-        let mut changes = descope_sync::rederive(&saved.changes, &opts, &live)
-            .map_err(|what| damaged_plan(path, &what))?;
+        let mut changes = descope_sync::rederive(&saved.changes, &opts, &live).map_err(|what| {
+            // A tenant that appeared since the plan was made (in neither its changes nor its
+            // unchanged list) can hold a name the plan uses: that is a stale plan, not an edit.
+            let known: BTreeSet<&str> = saved
+                .changes
+                .iter()
+                .map(|c| c.id.as_str())
+                .chain(saved.unchanged.iter().map(String::as_str))
+                .collect();
+            let appeared: Vec<&str> = live
+                .iter()
+                .map(|t| t.id.as_str())
+                .filter(|id| !known.contains(id))
+                .collect();
+            if appeared.is_empty() {
+                return damaged_plan(path, &what);
+            }
+            let shown: Vec<_> = appeared.iter().take(10).copied().collect();
+            CliError::new(format!(
+                "plan is stale: {} tenant(s) appeared since it was made ({}{})",
+                appeared.len(),
+                shown.join(", "),
+                if appeared.len() > 10 { ", …" } else { "" }
+            ))
+            .hint("nothing was changed; make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that")
+        })?;
         changes.extend(saved.unchanged.into_iter().map(|id| Change {
             id,
             action: Action::Unchanged,
@@ -557,7 +589,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         let opts = PlanOptions {
             prune: args.prune,
             only: args.only.clone(),
-            max_deletes: args.max_deletes,
+            max_deletes: args.max_deletes.unwrap_or(DEFAULT_MAX_DELETES),
             protected: spec.protected.clone(),
         };
         // The fingerprints of the live tenants are hashed on a second thread while the plan is

@@ -393,3 +393,82 @@ fn a_three_cycle_of_renames_converges_in_one_apply() {
     assert_eq!(a["customAttributes"], json!({"k": 1}));
     assert_converged(&env, &file);
 }
+
+#[test]
+fn a_plan_edited_consistently_still_follows_the_field_rules() {
+    let env = env();
+    env.seed(json!([{
+        "id": "acme", "name": "ACME", "selfProvisioningDomains": ["acme.com"]
+    }]));
+    let file = write(
+        &env,
+        "t.yaml",
+        "tenants:\n  - id: acme\n    name: ACME Corp\n",
+    );
+    let plan = save_plan(&env, &file, &[]);
+    let saved = read_json(&plan);
+    // The shown fields and the request agree, so only the field rules can catch it.
+    let mut edited = saved.clone();
+    edited["changes"][0]["fields"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"field": "domains", "old": ["acme.com"], "new": ["BAD..com"]}));
+    edited["changes"][0]["request"]["selfProvisioningDomains"] = json!(["BAD..com"]);
+    let p = write_json(&env, "bad-domain.json", &edited);
+    refused(&env, &p, "invalid domain `BAD..com`");
+    assert_eq!(
+        tenant(&env, "acme")["selfProvisioningDomains"],
+        json!(["acme.com"])
+    );
+}
+
+#[test]
+fn max_deletes_given_with_a_saved_plan_is_a_usage_error() {
+    let env = env();
+    env.seed(json!([{"id": "a1", "name": "A1"}, {"id": "a2", "name": "A2"}]));
+    let file = write(&env, "none.yaml", "tenants: []\n");
+    let plan = save_plan(&env, &file, &["--prune"]);
+    env.clear_journal();
+    let r = env.run(&[
+        "tenant",
+        "sync",
+        "--apply",
+        "--yes",
+        "--plan",
+        &plan,
+        "--max-deletes",
+        "0",
+    ]);
+    r.expect(64);
+    assert!(r.stderr.contains("--max-deletes"), "{}", r.stderr);
+    assert!(env.writes().is_empty(), "{:?}", env.writes());
+    assert_eq!(names(&env).len(), 2);
+}
+
+#[test]
+fn a_tenant_that_appeared_and_holds_a_name_the_plan_uses_makes_the_plan_stale() {
+    let env = env();
+    env.seed(json!([{"id": "a1", "name": "A1"}, {"id": "a2", "name": "A2"}]));
+    let file = write(&env, "swap.yaml", SWAP);
+    let plan = save_plan(&env, &file, &[]);
+    env.run(&[
+        "tenant",
+        "create",
+        "--id",
+        "x",
+        "--name",
+        "A1 (renaming a1)",
+    ])
+    .expect(0);
+    env.clear_journal();
+    let r = env.run(&["tenant", "sync", "--apply", "--yes", "--plan", &plan]);
+    r.expect(1);
+    assert!(r.stderr.contains("plan is stale"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("appeared since it was made (x)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("edited or is damaged"), "{}", r.stderr);
+    assert!(env.writes().is_empty(), "{:?}", env.writes());
+}
