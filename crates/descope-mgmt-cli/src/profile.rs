@@ -88,7 +88,13 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
             let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
             format!(":{line}:{col}")
         });
-        CliError::new(format!("{}{at}: {}", path.display(), e.message().trim_end()))
-            .hint("valid profile keys: project_id, base_url, management_key_env, management_key_file, management_key_command, timeout")
+        let message = e.message().trim_end();
+        // The list of keys helps with a misspelt key; a syntax error needs its position only.
+        let hint = if message.contains("unknown field") {
+            "valid profile keys: project_id, base_url, management_key_env, management_key_file, management_key_command, timeout"
+        } else {
+            "fix the TOML at that position (see the example in the README's \"Credentials and profiles\")"
+        };
+        CliError::new(format!("{}{at}: {message}", path.display())).hint(hint)
     })
 }

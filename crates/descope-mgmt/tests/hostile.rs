@@ -458,6 +458,10 @@ fn input_cases(dir: &Path) -> Vec<Case> {
             "input: mixed attribute list",
             &attrs("i06.yaml", "tags: [1, \"two\", 3.5, true]"),
         ),
+        sync(
+            "input: a custom attribute number too small to keep",
+            &attrs("i06b.yaml", "tiny: 2.5e-324"),
+        ),
         create("input: create --domain BAD..com", &["--domain", "BAD..com"]),
         create("input: create --domain UP..Case", &["--domain", "UP..Case"]),
         create(
@@ -937,6 +941,11 @@ fn saved_plan_cases(env: &TestEnv, dir: &Path, one: &str) -> Vec<Case> {
         apply(
             "plan: not JSON",
             write_file(dir, "p10.json", "{\"formatVersion\": 1,"),
+        ),
+        apply("plan: empty file", write_file(dir, "p11.json", "")),
+        apply(
+            "plan: truncated at the start of a line",
+            write_file(dir, "p12.json", "{\"formatVersion\":\n"),
         ),
     ]
 }

@@ -76,6 +76,16 @@ impl FieldProblem {
     }
 }
 
+/// A float as people write it: plain decimals in the usual range, exponent form outside it (so a
+/// tiny or huge value is not shown as hundreds of digits).
+fn shown_f64(x: f64) -> String {
+    if x == 0.0 || (1e-6..1e21).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// Checks a tenant id.
 pub fn check_id(id: &str) -> Result<(), FieldProblem> {
     if is_valid_id(id) {
@@ -174,7 +184,8 @@ pub fn exact_number(text: &str) -> Result<serde_json::Number, String> {
     };
     if !exact {
         return Err(format!(
-            "`{t}` cannot be kept exactly as a number: it would become {x} (a number keeps at most about 15 significant digits)"
+            "`{t}` cannot be kept exactly as a number: it would become {} (a number keeps at most about 15 significant digits)",
+            shown_f64(x)
         ));
     }
     serde_json::Number::from_f64(x).ok_or_else(|| format!("`{t}` is not a finite number"))

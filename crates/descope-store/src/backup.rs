@@ -361,7 +361,8 @@ pub fn parse_backup(path: &Path, bytes: &[u8]) -> Result<Backup, StoreError> {
             StoreError::BackupTruncated {
                 path: path_buf(),
                 line: e.line(),
-                column: e.column(),
+                // serde_json counts columns from 0 at the start of a line; people count from 1.
+                column: e.column().max(1),
             }
         } else {
             StoreError::BackupInvalidJson {

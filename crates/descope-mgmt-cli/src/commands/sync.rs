@@ -295,15 +295,18 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
     };
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+    if text.trim().is_empty() {
+        return Err(bad("the file is empty".to_owned()));
+    }
     let v: Value = serde_json::from_str(&text).map_err(|e| {
         let what = e.to_string();
         let what = what
             .rsplit_once(" at line ")
             .map_or(what.as_str(), |(w, _)| w);
         bad(format!(
-            "invalid JSON at {}:{}: {what}",
+            "invalid JSON at line {}, column {}: {what}",
             e.line(),
-            e.column()
+            e.column().max(1)
         ))
     })?;
     match v.get("formatVersion") {
