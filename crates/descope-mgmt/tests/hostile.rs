@@ -459,6 +459,10 @@ fn input_cases(dir: &Path) -> Vec<Case> {
             &attrs("i06.yaml", "tags: [1, \"two\", 3.5, true]"),
         ),
         sync(
+            "input: a custom attribute number with a leading zero",
+            &attrs("i06c.yaml", "zip: 007"),
+        ),
+        sync(
             "input: a custom attribute number too small to keep",
             &attrs("i06b.yaml", "tiny: 2.5e-324"),
         ),

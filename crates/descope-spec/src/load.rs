@@ -555,9 +555,45 @@ impl<'a> Validator<'a> {
         crate::rules::looks_like_number(t).then_some(token)
     }
 
+    /// The plain token at `at` when it is a decimal number written with a leading zero (`007`,
+    /// `-012.5`), which YAML reads as a number without its zeros.
+    fn leading_zero_number_at(&mut self, at: Location) -> Option<&'a str> {
+        let start = *self.line_starts.get(at.line.checked_sub(1)?)?;
+        let line = self.text[start..].split('\n').next()?;
+        let (off, _) = line.char_indices().nth(at.column.checked_sub(1)?)?;
+        let rest = &line[off..];
+        let end = rest
+            .find([' ', '\t', '\r', ',', ']', '}', '#'])
+            .unwrap_or(rest.len());
+        let token = &rest[..end];
+        let body = token.trim_start_matches(['+', '-']);
+        let digits = body.split(['.', 'e', 'E']).next().unwrap_or("");
+        (digits.len() > 1
+            && digits.starts_with('0')
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && body.parse::<f64>().is_ok())
+        .then_some(token)
+    }
+
     /// A number that is not an integer: refused when the way it is written is not the value a
     /// 64-bit float holds (an integer beyond 64 bits, too many digits), never silently rounded.
     fn check_number(&mut self, n: &serde_json::Number, at: Location, key: &str, tenant: &str) {
+        let _ = self.number_text_at(at); // indexes the lines on first use
+        if let Some(token) = self.leading_zero_number_at(at) {
+            // YAML reads `007` as the number 7 (a float here): a value like a zip code or an
+            // account number would silently lose its zeros.
+            self.push(
+                at,
+                Some(tenant),
+                format!(
+                    "custom attribute `{key}` in tenant `{tenant}`: `{token}` has a leading zero, which a number cannot keep"
+                ),
+                Some(format!(
+                    "quote it to keep it as text: `{key}: \"{token}\"` (or write the number without the leading zero)"
+                )),
+            );
+            return;
+        }
         if !n.is_f64() {
             return;
         }

@@ -138,3 +138,23 @@ fn a_big_integer_behind_an_alias_is_refused_too() {
     assert!(msg.contains("custom attribute `m`"), "{msg}");
     assert!(msg.contains("custom attribute `n`"), "{msg}");
 }
+
+#[test]
+fn a_number_with_a_leading_zero_is_refused_rather_than_losing_its_zeros() {
+    refused(
+        &file("      zip: 007\n"),
+        "t.yaml:5:12: custom attribute `zip` in tenant `a`: `007` has a leading zero, which a number cannot keep",
+        "quote it to keep it as text: `zip: \"007\"`",
+    );
+    refused(
+        &file("      x: -012.5\n"),
+        "t.yaml:5:10: custom attribute `x` in tenant `a`: `-012.5` has a leading zero",
+        "quote it",
+    );
+    // Zero itself, a decimal below one, and the quoted form are fine.
+    for ok in ["0", "0.5", "-0.25", "\"007\""] {
+        let text = file(&format!("      x: {ok}\n"));
+        parse(Path::new("t.yaml"), &text, &no_vars)
+            .unwrap_or_else(|e| panic!("`{ok}` should load: {e}"));
+    }
+}
