@@ -210,7 +210,7 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
     use serde_saphyr::Error as E;
     let at = err.location().map(loc).unwrap_or_default();
     let tenant = tenant_at(text, at).or_else(|| tenant_by_scan(text, at));
-    let key = key_before(text, at);
+    let key = key_before(text, at).or_else(|| key_starting_at(text, at));
     let in_tenant = tenant
         .as_deref()
         .map(|t| format!(" in tenant `{t}`"))
@@ -268,15 +268,25 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
         ),
         E::SerdeInvalidType { unexpected, expected, .. } => (
             format!(
-                "wrong type{in_key}{in_tenant}: expected {expected}, found {}",
-                unexpected.replace("unit value", "null")
+                "wrong type{in_key}{in_tenant}: expected {}, found {}",
+                in_words(&expected.to_string()),
+                in_words(&unexpected.replace("unit value", "null"))
             ),
             expected_help(key.as_deref()),
         ),
         E::Unexpected { expected, .. } => (
-            format!("wrong type{in_key}{in_tenant}: expected {expected}"),
+            format!(
+                "wrong type{in_key}{in_tenant}: expected {}",
+                in_words(&expected.to_string())
+            ),
             expected_help(key.as_deref()).or_else(|| {
-                (key.is_none() && tenant.is_none()).then(|| NO_TENANTS_HELP.to_owned())
+                (key.is_none() && tenant.is_none()).then(|| {
+                    if inside_tenants_list(text, at) {
+                        TENANT_ENTRY_HELP.to_owned()
+                    } else {
+                        NO_TENANTS_HELP.to_owned()
+                    }
+                })
             }),
         ),
         E::NullIntoString { .. } => (
@@ -433,6 +443,37 @@ fn scanned_id(v: &str) -> Option<String> {
         }
     };
     (!id.is_empty()).then_some(id)
+}
+
+/// The parser's names for YAML nodes in the user's words.
+fn in_words(what: &str) -> String {
+    what.replace("mapping start", "a mapping (`key: value` pairs)")
+        .replace("sequence start", "a list")
+        .replace("string scalar", "a single string")
+}
+
+/// How a tenant entry is written, for an entry of `tenants:` that is not a mapping.
+const TENANT_ENTRY_HELP: &str = "each entry of `tenants:` is a mapping: `- id: acme` with `name: ACME Corp` on the next line, indented under `id`";
+
+/// Whether `at` lies after a top-level `tenants:` key (on its line or below it).
+fn inside_tenants_list(text: &str, at: Location) -> bool {
+    text.lines()
+        .take(at.line)
+        .any(|l| l.starts_with("tenants:"))
+        && at.column > 1
+}
+
+/// The mapping key that starts at `at` (`  k: null` with `at` on `k` → `k`), if any.
+fn key_starting_at(text: &str, at: Location) -> Option<String> {
+    let line = text.lines().nth(at.line.checked_sub(1)?)?;
+    let rest: String = line.chars().skip(at.column.saturating_sub(1)).collect();
+    let (key, _) = rest.split_once(':')?;
+    let key = key.trim().trim_matches(['"', '\'']);
+    (!key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    .then(|| key.to_owned())
 }
 
 /// The mapping key written just before `at` on its line (`  name: [x]` → `name`), if any.

@@ -171,7 +171,7 @@ fn yaml_1_1_boolean_is_rejected() {
 fn wrong_type() {
     assert_eq!(
         errors("wrong-type.yaml"),
-        "wrong-type.yaml:3:11: wrong type for `name` in tenant `acme`: expected string scalar\n  help: write a single string, e.g. `name: ACME Corp`"
+        "wrong-type.yaml:3:11: wrong type for `name` in tenant `acme`: expected a single string\n  help: write a single string, e.g. `name: ACME Corp`"
     );
 }
 

@@ -163,3 +163,23 @@ fn an_id_written_as_a_variable_is_named_whole_when_the_file_does_not_parse() {
     assert!(!shown.contains("`${VID`"), "{shown}");
     assert!(shown.contains("in tenant `${VID}x`"), "{shown}");
 }
+
+#[test]
+fn a_tenant_entry_that_is_a_list_says_how_an_entry_is_written() {
+    let err = parse(Path::new("t.yaml"), "tenants: [[a, b]]\n", &no_vars).expect_err("list");
+    let shown = err.to_string();
+    assert!(!shown.contains("mapping start"), "{shown}");
+    assert!(shown.contains("expected a mapping"), "{shown}");
+    assert!(
+        shown.contains("each entry of `tenants:` is a mapping"),
+        "{shown}"
+    );
+    assert!(!shown.contains("start the file with `tenants:`"), "{shown}");
+}
+
+#[test]
+fn a_null_custom_attribute_names_its_key() {
+    let text = "tenants:\n  - id: a\n    name: A\n    customAttributes:\n      k: null\n";
+    let err = parse(Path::new("t.yaml"), text, &no_vars).expect_err("null");
+    assert!(err.to_string().contains("for `k` in tenant `a`"), "{err}");
+}
