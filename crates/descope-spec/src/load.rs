@@ -277,7 +277,7 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
         E::Unexpected { expected, .. } => (
             format!(
                 "wrong type{in_key}{in_tenant}: expected {}",
-                in_words(expected.as_ref())
+                in_words(expected)
             ),
             expected_help(key.as_deref()).or_else(|| {
                 (key.is_none() && tenant.is_none()).then(|| {
