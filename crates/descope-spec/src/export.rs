@@ -11,13 +11,19 @@ use crate::{DesiredTenant, Location, SCHEMA_MODELINE};
 /// The desired state that keeps `t` exactly as it is: every managed field set explicitly, so a
 /// sync of the export plans no changes and re-applying it later undoes drift. `parent` is set
 /// only when the tenant has one; `protect` is false (the service has no such flag).
+///
+/// A tenant whose custom attributes tenants.yaml cannot hold (see [`unexpressed_attribute`]) is
+/// exported with `customAttributes` left out, so it stays unmanaged: a sync of the export keeps
+/// the live values instead of refusing the file or changing them.
 #[must_use]
 pub fn desired_from_live(t: &Tenant) -> DesiredTenant {
     DesiredTenant {
         id: t.id.clone(),
         name: t.name.clone(),
         domains: Some(t.self_provisioning_domains.clone()),
-        custom_attributes: Some(t.custom_attributes.clone()),
+        custom_attributes: unexpressed_attribute(&t.custom_attributes)
+            .is_none()
+            .then(|| t.custom_attributes.clone()),
         enforce_sso: Some(t.enforce_sso),
         disabled: Some(t.disabled),
         parent: (!t.parent.is_empty()).then(|| t.parent.clone()),
@@ -26,6 +32,27 @@ pub fn desired_from_live(t: &Tenant) -> DesiredTenant {
         location: Location::default(),
         parent_location: Location::default(),
     }
+}
+
+/// The first custom attribute whose value tenants.yaml cannot hold exactly (the service accepts
+/// any JSON, a file only strings, numbers, booleans and lists of non-empty strings), with what
+/// it holds in the user's words.
+#[must_use]
+pub fn unexpressed_attribute(attrs: &descope_api::Attrs) -> Option<(&str, &'static str)> {
+    attrs.iter().find_map(|(k, v)| {
+        let what = match v {
+            Value::Null => "null",
+            Value::Object(_) => "a mapping",
+            Value::Array(items) if items.iter().any(|i| !i.is_string()) => {
+                "a list with items that are not strings"
+            }
+            Value::Array(items) if items.iter().any(|i| i.as_str() == Some("")) => {
+                "a list with an empty item"
+            }
+            _ => return None,
+        };
+        Some((k.as_str(), what))
+    })
 }
 
 /// Renders tenants as tenants.yaml: the schema modeline first, tenants sorted by id, keys in the

@@ -17,7 +17,7 @@ mod substitute;
 use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, SpecErrors};
-pub use export::{desired_from_live, to_yaml};
+pub use export::{desired_from_live, to_yaml, unexpressed_attribute};
 pub use load::{MAX_FILE_BYTES, load, parse};
 #[doc(hidden)]
 pub use load::{parse_fast, parse_serde};

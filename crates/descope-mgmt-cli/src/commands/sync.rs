@@ -52,6 +52,14 @@ pub async fn export(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {
         .iter()
         .map(descope_spec::desired_from_live)
         .collect();
+    for t in &tenants {
+        if let Some((key, what)) = descope_spec::unexpressed_attribute(&t.custom_attributes) {
+            ctx.out.warn(&format!(
+                "tenant `{}`: customAttributes left out of the export (unmanaged: a sync keeps the live values): attribute `{key}` holds {what}, which tenants.yaml cannot express",
+                t.id
+            ));
+        }
+    }
     let text = descope_spec::to_yaml(&desired);
     match &args.file {
         Some(f) => {

@@ -106,6 +106,49 @@ fn a_tenant_created_by_the_cli_exports_and_resyncs_with_no_changes() {
 }
 
 #[test]
+fn attributes_a_file_cannot_hold_are_left_unmanaged_by_export_and_kept_by_sync() {
+    let env = env();
+    env.seed(json!([
+        {"id": "odd", "name": "Odd", "customAttributes":
+            {"mixed": [1, "two", 3.5, true], "nested": {"a": 1}, "plan": "pro"}},
+        {"id": "plain", "name": "Plain", "customAttributes": {"plan": "free"}}
+    ]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tenants.yaml");
+    let file = file.to_str().unwrap();
+    let r = env.run(&["tenant", "export", "-f", file]);
+    r.expect(0);
+    assert!(
+        r.stderr
+            .contains("tenant `odd`: customAttributes left out of the export")
+            && r.stderr
+                .contains("attribute `mixed` holds a list with items that are not strings"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains("plan: free"), "{text}");
+    assert!(!text.contains("mixed"), "{text}");
+    // The tool's own output syncs with no changes, and the live values stay exactly as they were.
+    assert_converged(&env, file);
+    env.clear_journal();
+    env.run(&["tenant", "sync", "-c", file, "--apply", "--yes"])
+        .expect(0);
+    assert!(env.writes().is_empty(), "{:?}", env.writes());
+    let odd = live_tenants(&env)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "odd")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        odd["customAttributes"],
+        json!({"mixed": [1, "two", 3.5, true], "nested": {"a": 1}, "plan": "pro"})
+    );
+}
+
+#[test]
 fn attr_flags_keep_values_exactly_or_refuse() {
     let env = env();
     let big = env.run(&[
