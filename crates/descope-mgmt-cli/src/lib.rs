@@ -193,5 +193,8 @@ fn init_logging(verbose: u8, env: &Env, color: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(color)
         .with_target(false)
+        // A closed or full stderr loses the log line, nothing else (the default would report
+        // it with `eprintln!`, which panics there).
+        .log_internal_errors(false)
         .try_init();
 }

@@ -75,6 +75,19 @@ pub struct OutState {
     prompt_interrupted: Arc<AtomicBool>,
 }
 
+/// Writes one message to stderr. A closed or full stderr is ignored: a message that cannot be
+/// shown never stops the command (`eprintln!` would panic, losing the write it reports on).
+fn to_stderr(args: std::fmt::Arguments<'_>) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
+}
+
+/// `eprintln!` that never panics: see [`to_stderr`].
+macro_rules! err_line {
+    () => { to_stderr(format_args!("\n")) };
+    ($($arg:tt)*) => { to_stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 /// Escapes control characters (C0, DEL, C1) so data can never drive the terminal: `\e`, `\n`,
 /// `\t`, `\r`, else `\u{..}`. With `keep_newlines`, `\n` stays a line break (for messages we
 /// compose ourselves line by line).
@@ -232,13 +245,13 @@ impl Out {
     /// A status line on stderr (hidden by `-q`).
     pub fn status(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{}", escape_control(msg, true));
+            err_line!("{}", escape_control(msg, true));
         }
     }
 
     /// A warning on stderr (shown even with `-q`).
     pub fn warn(&self, msg: &str) {
-        eprintln!(
+        err_line!(
             "{} {}",
             self.paint("33;1", "warning:"),
             escape_control(msg, true)
@@ -252,9 +265,9 @@ impl Out {
         let message = escape_control(&err.message, true);
         let mut lines = message.lines();
         let first = lines.next().unwrap_or("");
-        eprintln!("{} {first}", self.paint("31;1", "error:"));
+        err_line!("{} {first}", self.paint("31;1", "error:"));
         for line in lines {
-            eprintln!("  {line}");
+            err_line!("  {line}");
         }
         let mut seen: Vec<&str> = Vec::new();
         for hint in &err.hints {
@@ -263,7 +276,7 @@ impl Out {
                 continue;
             }
             seen.push(key);
-            eprintln!(
+            err_line!(
                 "  {} {}",
                 self.paint("36", "hint:"),
                 escape_control(hint, true)
@@ -292,8 +305,7 @@ impl Out {
     /// interrupted), not at the next Enter.
     fn ask(&self, prompt: &str) -> String {
         let show = || {
-            eprint!("{prompt}");
-            let _ = io::stderr().flush();
+            to_stderr(format_args!("{prompt}"));
         };
         let read = || {
             let mut line = String::new();
@@ -333,7 +345,7 @@ impl Out {
         });
         if answer.is_none() {
             self.state.prompt_interrupted.store(true, Ordering::SeqCst);
-            eprintln!();
+            err_line!();
         }
         answer.unwrap_or_default()
     }
@@ -489,7 +501,7 @@ pub fn clap_error(e: &clap::Error) -> crate::error::Exit {
         && w.kind() != io::ErrorKind::BrokenPipe
         && !e.use_stderr()
     {
-        eprintln!("error: cannot write to standard output: {w}");
+        err_line!("error: cannot write to standard output: {w}");
         return crate::error::Exit::Error;
     }
     match e.kind() {

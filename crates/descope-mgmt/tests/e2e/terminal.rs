@@ -528,3 +528,80 @@ fn a_hint_is_not_repeated() {
         last.stderr
     );
 }
+
+fn full_disk_stderr() -> Stdio {
+    full_disk_stdout()
+}
+
+/// Runs the binary with stderr on `/dev/full` (every message fails to write).
+fn run_with_full_stderr(env: &TestEnv, args: &[&str]) -> descope_testkit::Run {
+    env.command(args)
+        .stdout(Stdio::piped())
+        .stderr(full_disk_stderr())
+        .output()
+        .expect("binary runs")
+        .into()
+}
+
+#[test]
+fn a_full_or_closed_stderr_never_stops_a_write() {
+    let env = env();
+    let tenants: Vec<Value> = (0..30)
+        .map(|i| json!({"id": format!("t{i:02}"), "name": format!("Old {i}")}))
+        .collect();
+    env.seed(Value::Array(tenants));
+    let attr = |id: &str| {
+        env.state()["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .map(|t| t["customAttributes"]["k"].clone())
+            .unwrap()
+    };
+    // A full stderr, with and without the log lines of `-vv`.
+    let run = run_with_full_stderr(&env, &["tenant", "update", "t00", "--attr", "k=v", "--yes"]);
+    assert_eq!(run.code, 0, "update with a full stderr: {}", run.stdout);
+    assert_eq!(attr("t00"), "v");
+    let run = run_with_full_stderr(
+        &env,
+        &["-vv", "tenant", "update", "t01", "--attr", "k=w", "--yes"],
+    );
+    assert_eq!(run.code, 0, "update -vv with a full stderr: {}", run.stdout);
+    assert_eq!(attr("t01"), "w");
+    // A closed stderr (`2>&1 | true`): the reader is gone before the messages come.
+    let mut child = env
+        .command(&["tenant", "update", "t02", "--attr", "k=x", "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "update with a closed stderr");
+    assert_eq!(attr("t02"), "x");
+    // Sync apply with 30 renames and a full stderr: every rename is applied.
+    let file = env.home().join("tenants.yaml");
+    let mut yaml = String::from("tenants:\n");
+    for i in 0..30 {
+        yaml.push_str(&format!("  - id: t{i:02}\n    name: New {i}\n"));
+    }
+    std::fs::write(&file, yaml).unwrap();
+    let run = run_with_full_stderr(
+        &env,
+        &[
+            "tenant",
+            "sync",
+            "-c",
+            file.to_str().unwrap(),
+            "--apply",
+            "--yes",
+        ],
+    );
+    assert_eq!(run.code, 0, "sync apply with a full stderr: {}", run.stdout);
+    let state = env.state();
+    for t in state["tenants"].as_array().unwrap() {
+        let i: u32 = t["id"].as_str().unwrap()[1..].parse().unwrap();
+        assert_eq!(t["name"], format!("New {i}"), "{t}");
+    }
+}
