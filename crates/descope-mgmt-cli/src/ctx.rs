@@ -111,6 +111,7 @@ pub struct Interrupt {
     stop: Arc<AtomicBool>,
     in_flight: Arc<AtomicUsize>,
     graceful: Arc<AtomicBool>,
+    made: Arc<AtomicUsize>,
 }
 
 impl Interrupt {
@@ -141,6 +142,17 @@ impl Interrupt {
     #[must_use]
     pub fn graceful(&self) -> bool {
         self.graceful.load(Ordering::SeqCst)
+    }
+
+    /// Counts one write the service accepted (and that is audited).
+    pub fn write_made(&self) {
+        self.made.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Writes the service accepted during this run.
+    #[must_use]
+    pub fn writes_made(&self) -> usize {
+        self.made.load(Ordering::SeqCst)
     }
 
     /// Counts a write as in flight until the guard drops.

@@ -605,3 +605,40 @@ fn a_full_or_closed_stderr_never_stops_a_write() {
         assert_eq!(t["name"], format!("New {i}"), "{t}");
     }
 }
+
+#[test]
+fn a_lost_output_after_a_write_says_the_change_was_made() {
+    let env = env();
+    let run = run_on_full_disk(
+        &env,
+        &["tenant", "create", "--id", "made", "--name", "Made"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        env.state()["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == "made"),
+        "the tenant was created"
+    );
+    assert!(
+        run.stderr.contains("cannot write to standard output"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("changes were made") && run.stderr.contains("only its output"),
+        "says the change was made:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("then re-run"),
+        "does not say to re-run:\n{}",
+        run.stderr
+    );
+    // A read-only command still says to re-run.
+    let run = run_on_full_disk(&env, &["tenant", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("then re-run"), "{}", run.stderr);
+}
