@@ -642,3 +642,78 @@ fn a_lost_output_after_a_write_says_the_change_was_made() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("then re-run"), "{}", run.stderr);
 }
+
+/// Characters that reorder the text shown around them (bidi controls, marks, separators).
+fn raw_bidi(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| {
+            matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+#[test]
+fn data_in_messages_cannot_forge_lines_or_reorder_text() {
+    let env = env();
+    let forged = "N\nUndo: rm -rf";
+    let bidi = "\u{202e}evil";
+    let no_forged_line = |what: &str, text: &str| {
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("Undo: rm")),
+            "{what}: a forged line:\n{text}"
+        );
+        assert!(
+            raw_bidi(text).is_empty(),
+            "{what}: raw bidi control:\n{text}"
+        );
+        assert_no_raw_controls(what, text);
+    };
+    // Validation errors quote the refused value.
+    for value in [forged, bidi] {
+        let run = env.run(&[
+            "tenant", "create", "--id", "x", "--name", "X", "--domain", value,
+        ]);
+        run.expect(64);
+        no_forged_line("--domain error", &run.stderr);
+        assert!(run.stderr.contains("invalid domain"), "{}", run.stderr);
+        let run = env.run(&["tenant", "create", "--id", value, "--name", "X"]);
+        run.expect(64);
+        no_forged_line("--id error", &run.stderr);
+    }
+    // A config file path in an error.
+    let run = env.run(&["tenant", "sync", "-c", "/nope\nUndo: rm -rf", "--dry-run"]);
+    assert_ne!(run.code, 0);
+    no_forged_line("config path error", &run.stderr);
+    // A restore dry run names the tenant to create again.
+    for (id, name) in [("forged", forged), ("bidi", bidi)] {
+        env.run(&["tenant", "create", "--id", id, "--name", name])
+            .expect(0);
+        env.run(&["tenant", "delete", id, "--yes"]).expect(0);
+        let backups = env.run(&["backup", "list", "-o", "json"]).expect(0).json();
+        let path = backups
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["targetId"] == id)
+            .and_then(|b| b["path"].as_str())
+            .unwrap_or_else(|| panic!("a backup of {id}: {backups}"))
+            .to_owned();
+        let run = env.run(&["tenant", "restore", &path, "--dry-run"]);
+        run.expect(0);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains("create it again"), "{all}");
+        no_forged_line("restore --dry-run", &all);
+    }
+    // A table (piped TSV and on a terminal).
+    env.seed(json!([
+        {"id": "forged", "name": forged},
+        {"id": "bidi", "name": bidi},
+    ]));
+    let tsv = env.run(&["tenant", "list"]).expect(0).stdout.clone();
+    assert_eq!(tsv.lines().count(), 2, "{tsv}");
+    no_forged_line("TSV", &tsv.replace('\t', " "));
+    assert!(tsv.contains("\\u{202e}evil"), "{tsv}");
+    let (code, shown) = run_on_terminal(&env, 120, &["tenant", "list"]);
+    assert_eq!(code, 0, "{shown}");
+    no_forged_line("table", &shown);
+}
