@@ -229,7 +229,7 @@ impl Out {
 
     /// Renders a table on a terminal, tab-separated rows when piped. On a terminal too narrow
     /// for it, cells wrap at spaces and punctuation and a word longer than its column is cut
-    /// with `…`; the first column (the id) is never wrapped.
+    /// with `…` (see [`fit_to_width`]).
     pub fn table(&self, table: &Table) {
         if self.stdout_tty {
             let mut t = ComfyTable::new();
@@ -237,8 +237,14 @@ impl Out {
             t.set_content_arrangement(ContentArrangement::Disabled);
             let width = self.columns.or_else(|| t.width()).map(usize::from);
             t.set_header(table.headers.clone());
-            for row in fit_to_width(table, width) {
+            let (rows, compact) = fit_to_width(table, width);
+            for row in rows {
                 t.add_row(row);
+            }
+            if compact {
+                for column in t.column_iter_mut() {
+                    column.set_padding((0, 1));
+                }
             }
             self.data_text(&format!("{t}\n"));
         } else {
@@ -411,8 +417,13 @@ fn display_width(text: &str) -> usize {
 }
 
 /// The escaped cells of a table, each wrapped to a column width that makes the table fit in
-/// `width` columns (comfy-table pads each cell with a space either side).
-fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
+/// `width` columns, and whether the table must be drawn compact (one space between columns
+/// instead of comfy-table's space either side) to fit.
+///
+/// The widest columns are narrowed first, never below their header (the first column, the
+/// id, keeps up to 30 columns when the rest can still fit). When even that is too wide the
+/// table is wider than `width`; a cell is never cut without a `…`.
+fn fit_to_width(table: &Table, width: Option<usize>) -> (Vec<Vec<String>>, bool) {
     let rows: Vec<Vec<String>> = table
         .rows
         .iter()
@@ -420,7 +431,7 @@ fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
         .collect();
     let ncols = table.headers.len();
     let Some(width) = width else {
-        return rows;
+        return (rows, false);
     };
     let mut natural: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
     for row in &rows {
@@ -428,25 +439,33 @@ fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
             natural[i] = natural[i].max(display_width(cell));
         }
     }
-    let budget = width.saturating_sub(2 * ncols);
-    if natural.iter().sum::<usize>() <= budget || ncols == 0 {
-        return rows;
+    if ncols == 0 || natural.iter().sum::<usize>() + 2 * ncols <= width {
+        return (rows, false);
     }
-    // The first column (the id) keeps its width up to half the budget; the others share the
-    // rest, narrow columns first, never narrower than their header.
-    let mut alloc = natural.clone();
-    alloc[0] = natural[0]
-        .min((budget / 2).max(30))
-        .max(display_width(table.headers[0]));
-    let mut remaining = budget.saturating_sub(alloc[0]);
-    let mut order: Vec<usize> = (1..ncols).collect();
-    order.sort_by_key(|&i| natural[i]);
-    for (k, &i) in order.iter().enumerate() {
-        let share = remaining / (order.len() - k);
-        alloc[i] = natural[i].min(share.max(display_width(table.headers[i])));
-        remaining = remaining.saturating_sub(alloc[i]);
+    // Too wide as it is: one space between columns, and the widest columns narrowed.
+    let budget = width.saturating_sub(ncols);
+    let mut mins: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
+    let header_min = mins[0];
+    mins[0] = natural[0].min(30).max(header_min);
+    if mins.iter().sum::<usize>() > budget {
+        mins[0] = header_min;
     }
-    rows.into_iter()
+    // The largest cap for which the table fits; else every column at its minimum.
+    let widths_at = |cap: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(&mins)
+            .map(|(&n, &m)| n.min(cap.max(m)))
+            .collect()
+    };
+    let top = natural.iter().copied().max().unwrap_or(0);
+    let alloc = (0..=top)
+        .rev()
+        .map(widths_at)
+        .find(|w| w.iter().sum::<usize>() <= budget)
+        .unwrap_or_else(|| widths_at(0));
+    let rows = rows
+        .into_iter()
         .map(|row| {
             row.into_iter()
                 .enumerate()
@@ -456,11 +475,13 @@ fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (rows, true)
 }
 
-/// Wraps one cell to `width` columns at sensible points (after a space or punctuation); a piece
-/// still longer than the column is cut with `…` rather than split mid-word.
+/// Wraps one cell to `width` columns at sensible points (after a space or punctuation), losing
+/// nothing; a piece still longer than the column is cut with `…` and ends the cell (what
+/// follows a cut is never shown, so a `…` always marks where text is missing).
 fn wrap_cell(text: &str, width: usize) -> String {
     let width = width.max(2);
     let mut pieces = Vec::new();
@@ -497,7 +518,7 @@ fn wrap_cell(text: &str, width: usize) -> String {
             }
             cut.push('…');
             lines.push(cut);
-            continue;
+            return lines.join("\n");
         }
         line.push_str(piece);
     }
@@ -563,6 +584,11 @@ mod tests {
             "acme.example.\ncom,b.\nexample.org"
         );
         assert_eq!(wrap_cell("Internationalisation", 8), "Interna…");
+        // A cut ends the cell: nothing is shown after the `…`.
+        assert_eq!(
+            wrap_cell("tenant averyveryverylongid x", 8),
+            "tenant\naveryve…"
+        );
         for line in wrap_cell("a-very-long-tenant-name with words", 10).lines() {
             assert!(display_width(line) <= 10, "{line}");
         }
@@ -576,14 +602,15 @@ mod tests {
             "Acme Corporation Europe Holdings".into(),
             "acme-corporation.example.com".into(),
         ]);
-        let rows = fit_to_width(&t, Some(60));
+        let (rows, compact) = fit_to_width(&t, Some(60));
+        assert!(compact);
         assert_eq!(rows[0][0], "acme-corporation-eu");
         let widths: usize = rows[0]
             .iter()
-            .map(|c| c.lines().map(display_width).max().unwrap_or(0) + 2)
+            .map(|c| c.lines().map(display_width).max().unwrap_or(0) + 1)
             .sum();
         assert!(widths <= 60, "{rows:?}");
         // Wide enough: nothing changes.
-        assert_eq!(fit_to_width(&t, Some(200))[0], t.rows[0]);
+        assert_eq!(fit_to_width(&t, Some(200)), (t.rows.clone(), false));
     }
 }

@@ -717,3 +717,64 @@ fn data_in_messages_cannot_forge_lines_or_reorder_text() {
     assert_eq!(code, 0, "{shown}");
     no_forged_line("table", &shown);
 }
+
+/// Checks a table shown on a terminal `cols` wide: it fits, and a cell cut with `…` is not
+/// continued on the next line (a continuation line has nothing in the first column).
+#[track_caller]
+fn assert_fits_and_cuts_end_cells(shown: &str, cols: usize) {
+    let lines: Vec<Vec<char>> = shown
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim_end().chars().collect())
+        .collect();
+    for (i, line) in lines.iter().enumerate() {
+        assert!(line.len() <= cols, "fits {cols} columns:\n{shown}");
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
+        let continuation = next.first().is_none_or(|c| *c == ' ');
+        if !continuation {
+            continue;
+        }
+        for (x, c) in line.iter().enumerate() {
+            if *c != '…' {
+                continue;
+            }
+            // The start of the cut token.
+            let start = line[..x]
+                .iter()
+                .rposition(|c| *c == ' ')
+                .map_or(0, |p| p + 1);
+            assert!(
+                next.get(start).is_none_or(|c| *c == ' '),
+                "text continues after a cut (line {i}):\n{shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn narrow_tables_fit_and_never_lose_text_without_a_mark() {
+    let env = env();
+    env.seed(json!([
+        {"id": "averyveryverylongid", "name": "tenant a",
+         "selfProvisioningDomains": ["averyveryverylongdomainname.example-company.com"]},
+        {"id": "a", "name": "A"},
+    ]));
+    env.run(&["tenant", "update", "a", "--name", "tenant a2", "--yes"])
+        .expect(0);
+    env.run(&[
+        "tenant",
+        "update",
+        "averyveryverylongid",
+        "--name",
+        "tenant averyveryverylongname",
+        "--yes",
+    ])
+    .expect(0);
+    for args in [&["audit", "list"][..], &["tenant", "list"]] {
+        let (code, shown) = run_on_terminal(&env, 60, args);
+        assert_eq!(code, 0, "{shown}");
+        assert_fits_and_cuts_end_cells(&shown, 60);
+    }
+}
