@@ -59,11 +59,18 @@ pub fn load_spec(ctx: &Ctx, file: &std::path::Path) -> Result<descope_spec::Spec
     }
     loaded.map_err(|errs| {
         let n = errs.0.len();
-        // One line a problem: the file's path is data too (a newline in it is escaped).
+        // The file's path is data too: a newline in it is escaped (the message already is).
         let lines: Vec<String> = errs
             .0
             .iter()
-            .map(|d| shown(&d.to_string()).into_owned())
+            .map(|d| {
+                let text = d.to_string();
+                let path = d.file.display().to_string();
+                match text.strip_prefix(&path) {
+                    Some(rest) => format!("{}{rest}", shown(&path)),
+                    None => text,
+                }
+            })
             .collect();
         CliError::new(lines.join("\n")).hint(format!(
             "{n} problem(s) in {}; nothing was sent to the service",
