@@ -14,7 +14,7 @@ use tokio::sync::{Mutex, OnceCell};
 use crate::args::GlobalArgs;
 use crate::env::Env;
 use crate::error::CliError;
-use crate::output::Out;
+use crate::output::{Out, shown_path};
 use crate::profile;
 
 /// Where the management key came from, for hints (never the key itself).
@@ -34,7 +34,7 @@ impl std::fmt::Display for KeySource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::EnvVar(v) => write!(f, "environment variable {v}"),
-            Self::File(p) => write!(f, "key file {}", p.display()),
+            Self::File(p) => write!(f, "key file {}", shown_path(p)),
             Self::Command(c) => write!(f, "key command `{c}`"),
             Self::Local => f.write_str("the local emulator"),
         }
@@ -111,6 +111,7 @@ pub struct Interrupt {
     stop: Arc<AtomicBool>,
     in_flight: Arc<AtomicUsize>,
     graceful: Arc<AtomicBool>,
+    made: Arc<AtomicUsize>,
 }
 
 impl Interrupt {
@@ -141,6 +142,17 @@ impl Interrupt {
     #[must_use]
     pub fn graceful(&self) -> bool {
         self.graceful.load(Ordering::SeqCst)
+    }
+
+    /// Counts one write the service accepted (and that is audited).
+    pub fn write_made(&self) {
+        self.made.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Writes the service accepted during this run.
+    #[must_use]
+    pub fn writes_made(&self) -> usize {
+        self.made.load(Ordering::SeqCst)
     }
 
     /// Counts a write as in flight until the guard drops.
@@ -488,7 +500,7 @@ impl Ctx {
         let data = self.data_dir()?;
         let dir = data.local_dir();
         std::fs::create_dir_all(&dir)
-            .map_err(|e| CliError::new(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| CliError::new(format!("cannot create {}: {e}", shown_path(&dir))))?;
         let config = descope_emulator::Config {
             project_id: self.settings().await?.project_id.clone(),
             state_file: Some(dir.join("state.json")),
@@ -502,7 +514,7 @@ impl Ctx {
             .await
             .map_err(|e| {
                 CliError::new(format!("cannot start the local emulator: {e}"))
-                    .hint(format!("its state is in {}", dir.display()))
+                    .hint(format!("its state is in {}", shown_path(&dir)))
             })?;
         let url = emu.url();
         *self.local.lock().await = Some(emu);
@@ -557,7 +569,7 @@ pub fn human_secs(d: Duration) -> String {
 
 fn read_key_file(path: &std::path::Path) -> Result<SecretString, CliError> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| CliError::new(format!("cannot read key file {}: {e}", path.display())))?;
+        .map_err(|e| CliError::new(format!("cannot read key file {}: {e}", shown_path(path))))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -565,13 +577,13 @@ fn read_key_file(path: &std::path::Path) -> Result<SecretString, CliError> {
         if mode & 0o077 != 0 {
             return Err(CliError::new(format!(
                 "key file {} is readable by others (mode {mode:o}); refusing to use it",
-                path.display()
+                shown_path(path)
             ))
-            .hint(format!("chmod 600 {}", path.display())));
+            .hint(format!("chmod 600 {}", shown_path(path))));
         }
     }
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read key file {}: {e}", path.display())))?;
+        .map_err(|e| CliError::new(format!("cannot read key file {}: {e}", shown_path(path))))?;
     Ok(SecretString::from(text.trim().to_owned()))
 }
 

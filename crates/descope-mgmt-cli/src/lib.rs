@@ -89,10 +89,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
     ctx.out.finish_stdout();
     match ctx.out.stdout_error() {
         Some(e) => {
-            ctx.out.error(
-                &error::CliError::new(format!("cannot write to standard output: {e}")).hint(
-                    "the output is incomplete; free some space or write it elsewhere, then re-run",
+            // Once the service accepted a write, running the command again is not the way to
+            // get its output: say what was made.
+            let hint = match ctx.interrupt.writes_made() {
+                0 => "the output is incomplete; free some space or write it elsewhere, then re-run"
+                    .to_owned(),
+                n => format!(
+                    "the command's changes were made ({n} write(s), in `descope-mgmt audit list`); only its output was lost: check the result (e.g. `descope-mgmt tenant get`) instead of re-running it"
                 ),
+            };
+            ctx.out.error(
+                &error::CliError::new(format!("cannot write to standard output: {e}")).hint(hint),
             );
             if matches!(exit, Exit::Success | Exit::Changes) {
                 Exit::Error
@@ -193,5 +200,8 @@ fn init_logging(verbose: u8, env: &Env, color: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(color)
         .with_target(false)
+        // A closed or full stderr loses the log line, nothing else (the default would report
+        // it with `eprintln!`, which panics there).
+        .log_internal_errors(false)
         .try_init();
 }

@@ -75,12 +75,27 @@ pub struct OutState {
     prompt_interrupted: Arc<AtomicBool>,
 }
 
-/// Escapes control characters (C0, DEL, C1) so data can never drive the terminal: `\e`, `\n`,
+/// Writes one message to stderr. A closed or full stderr is ignored: a message that cannot be
+/// shown never stops the command (`eprintln!` would panic, losing the write it reports on).
+fn to_stderr(args: std::fmt::Arguments<'_>) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_fmt(args).and_then(|()| stderr.flush());
+}
+
+/// `eprintln!` that never panics: see [`to_stderr`].
+macro_rules! err_line {
+    () => { to_stderr(format_args!("\n")) };
+    ($($arg:tt)*) => { to_stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Escapes control characters (C0, DEL, C1, and the bidi and separator characters of
+/// [`is_invisible_format`]) so data can never drive the terminal: `\e`, `\n`,
 /// `\t`, `\r`, else `\u{..}`. With `keep_newlines`, `\n` stays a line break (for messages we
 /// compose ourselves line by line).
 #[must_use]
 pub fn escape_control(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let needs = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    let needs =
+        |c: char| (c.is_control() || is_invisible_format(c)) && !(keep_newlines && c == '\n');
     if !text.chars().any(needs) {
         return Cow::Borrowed(text);
     }
@@ -101,11 +116,24 @@ pub fn escape_control(text: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Characters that reorder or break the text around them without being C0/C1 controls: the
+/// Unicode bidi embeddings, overrides and isolates, the directional marks, and the line and
+/// paragraph separators. A name holding U+202E can show "evil" as "live".
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Escapes the control characters of one piece of data shown in human output (a name in a
 /// message or a plan line): newlines too.
 #[must_use]
 pub fn shown(text: &str) -> Cow<'_, str> {
     escape_control(text, false)
+}
+
+/// A path shown in a message, escaped like any data (a file name can hold a newline).
+#[must_use]
+pub fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.display().to_string()).into_owned()
 }
 
 impl Out {
@@ -201,7 +229,7 @@ impl Out {
 
     /// Renders a table on a terminal, tab-separated rows when piped. On a terminal too narrow
     /// for it, cells wrap at spaces and punctuation and a word longer than its column is cut
-    /// with `…`; the first column (the id) is never wrapped.
+    /// with `…` (see [`fit_to_width`]).
     pub fn table(&self, table: &Table) {
         if self.stdout_tty {
             let mut t = ComfyTable::new();
@@ -209,8 +237,14 @@ impl Out {
             t.set_content_arrangement(ContentArrangement::Disabled);
             let width = self.columns.or_else(|| t.width()).map(usize::from);
             t.set_header(table.headers.clone());
-            for row in fit_to_width(table, width) {
+            let (rows, compact) = fit_to_width(table, width);
+            for row in rows {
                 t.add_row(row);
+            }
+            if compact {
+                for column in t.column_iter_mut() {
+                    column.set_padding((0, 1));
+                }
             }
             self.data_text(&format!("{t}\n"));
         } else {
@@ -232,13 +266,13 @@ impl Out {
     /// A status line on stderr (hidden by `-q`).
     pub fn status(&self, msg: &str) {
         if !self.quiet {
-            eprintln!("{}", escape_control(msg, true));
+            err_line!("{}", escape_control(msg, true));
         }
     }
 
     /// A warning on stderr (shown even with `-q`).
     pub fn warn(&self, msg: &str) {
-        eprintln!(
+        err_line!(
             "{} {}",
             self.paint("33;1", "warning:"),
             escape_control(msg, true)
@@ -252,9 +286,9 @@ impl Out {
         let message = escape_control(&err.message, true);
         let mut lines = message.lines();
         let first = lines.next().unwrap_or("");
-        eprintln!("{} {first}", self.paint("31;1", "error:"));
+        err_line!("{} {first}", self.paint("31;1", "error:"));
         for line in lines {
-            eprintln!("  {line}");
+            err_line!("  {line}");
         }
         let mut seen: Vec<&str> = Vec::new();
         for hint in &err.hints {
@@ -263,7 +297,7 @@ impl Out {
                 continue;
             }
             seen.push(key);
-            eprintln!(
+            err_line!(
                 "  {} {}",
                 self.paint("36", "hint:"),
                 escape_control(hint, true)
@@ -292,8 +326,7 @@ impl Out {
     /// interrupted), not at the next Enter.
     fn ask(&self, prompt: &str) -> String {
         let show = || {
-            eprint!("{prompt}");
-            let _ = io::stderr().flush();
+            to_stderr(format_args!("{prompt}"));
         };
         let read = || {
             let mut line = String::new();
@@ -333,7 +366,7 @@ impl Out {
         });
         if answer.is_none() {
             self.state.prompt_interrupted.store(true, Ordering::SeqCst);
-            eprintln!();
+            err_line!();
         }
         answer.unwrap_or_default()
     }
@@ -384,8 +417,13 @@ fn display_width(text: &str) -> usize {
 }
 
 /// The escaped cells of a table, each wrapped to a column width that makes the table fit in
-/// `width` columns (comfy-table pads each cell with a space either side).
-fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
+/// `width` columns, and whether the table must be drawn compact (one space between columns
+/// instead of comfy-table's space either side) to fit.
+///
+/// The widest columns are narrowed first, never below their header (the first column, the
+/// id, keeps up to 30 columns when the rest can still fit). When even that is too wide the
+/// table is wider than `width`; a cell is never cut without a `…`.
+fn fit_to_width(table: &Table, width: Option<usize>) -> (Vec<Vec<String>>, bool) {
     let rows: Vec<Vec<String>> = table
         .rows
         .iter()
@@ -393,7 +431,7 @@ fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
         .collect();
     let ncols = table.headers.len();
     let Some(width) = width else {
-        return rows;
+        return (rows, false);
     };
     let mut natural: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
     for row in &rows {
@@ -401,25 +439,33 @@ fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
             natural[i] = natural[i].max(display_width(cell));
         }
     }
-    let budget = width.saturating_sub(2 * ncols);
-    if natural.iter().sum::<usize>() <= budget || ncols == 0 {
-        return rows;
+    if ncols == 0 || natural.iter().sum::<usize>() + 2 * ncols <= width {
+        return (rows, false);
     }
-    // The first column (the id) keeps its width up to half the budget; the others share the
-    // rest, narrow columns first, never narrower than their header.
-    let mut alloc = natural.clone();
-    alloc[0] = natural[0]
-        .min((budget / 2).max(30))
-        .max(display_width(table.headers[0]));
-    let mut remaining = budget.saturating_sub(alloc[0]);
-    let mut order: Vec<usize> = (1..ncols).collect();
-    order.sort_by_key(|&i| natural[i]);
-    for (k, &i) in order.iter().enumerate() {
-        let share = remaining / (order.len() - k);
-        alloc[i] = natural[i].min(share.max(display_width(table.headers[i])));
-        remaining = remaining.saturating_sub(alloc[i]);
+    // Too wide as it is: one space between columns, and the widest columns narrowed.
+    let budget = width.saturating_sub(ncols);
+    let mut mins: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
+    let header_min = mins[0];
+    mins[0] = natural[0].min(30).max(header_min);
+    if mins.iter().sum::<usize>() > budget {
+        mins[0] = header_min;
     }
-    rows.into_iter()
+    // The largest cap for which the table fits; else every column at its minimum.
+    let widths_at = |cap: usize| -> Vec<usize> {
+        natural
+            .iter()
+            .zip(&mins)
+            .map(|(&n, &m)| n.min(cap.max(m)))
+            .collect()
+    };
+    let top = natural.iter().copied().max().unwrap_or(0);
+    let alloc = (0..=top)
+        .rev()
+        .map(widths_at)
+        .find(|w| w.iter().sum::<usize>() <= budget)
+        .unwrap_or_else(|| widths_at(0));
+    let rows = rows
+        .into_iter()
         .map(|row| {
             row.into_iter()
                 .enumerate()
@@ -429,11 +475,13 @@ fn fit_to_width(table: &Table, width: Option<usize>) -> Vec<Vec<String>> {
                 })
                 .collect()
         })
-        .collect()
+        .collect();
+    (rows, true)
 }
 
-/// Wraps one cell to `width` columns at sensible points (after a space or punctuation); a piece
-/// still longer than the column is cut with `…` rather than split mid-word.
+/// Wraps one cell to `width` columns at sensible points (after a space or punctuation), losing
+/// nothing; a piece still longer than the column is cut with `…` and ends the cell (what
+/// follows a cut is never shown, so a `…` always marks where text is missing).
 fn wrap_cell(text: &str, width: usize) -> String {
     let width = width.max(2);
     let mut pieces = Vec::new();
@@ -470,7 +518,7 @@ fn wrap_cell(text: &str, width: usize) -> String {
             }
             cut.push('…');
             lines.push(cut);
-            continue;
+            return lines.join("\n");
         }
         line.push_str(piece);
     }
@@ -489,7 +537,7 @@ pub fn clap_error(e: &clap::Error) -> crate::error::Exit {
         && w.kind() != io::ErrorKind::BrokenPipe
         && !e.use_stderr()
     {
-        eprintln!("error: cannot write to standard output: {w}");
+        err_line!("error: cannot write to standard output: {w}");
         return crate::error::Exit::Error;
     }
     match e.kind() {
@@ -519,6 +567,10 @@ mod tests {
         );
         assert_eq!(escape_control("one\ntwo\u{1b}", true), "one\ntwo\\e");
         assert!(matches!(shown("plain é 名前"), Cow::Borrowed(_)));
+        assert_eq!(
+            shown("\u{202e}evil\u{2066}x\u{200f}\u{2028}"),
+            "\\u{202e}evil\\u{2066}x\\u{200f}\\u{2028}"
+        );
     }
 
     #[test]
@@ -532,6 +584,11 @@ mod tests {
             "acme.example.\ncom,b.\nexample.org"
         );
         assert_eq!(wrap_cell("Internationalisation", 8), "Interna…");
+        // A cut ends the cell: nothing is shown after the `…`.
+        assert_eq!(
+            wrap_cell("tenant averyveryverylongid x", 8),
+            "tenant\naveryve…"
+        );
         for line in wrap_cell("a-very-long-tenant-name with words", 10).lines() {
             assert!(display_width(line) <= 10, "{line}");
         }
@@ -545,14 +602,15 @@ mod tests {
             "Acme Corporation Europe Holdings".into(),
             "acme-corporation.example.com".into(),
         ]);
-        let rows = fit_to_width(&t, Some(60));
+        let (rows, compact) = fit_to_width(&t, Some(60));
+        assert!(compact);
         assert_eq!(rows[0][0], "acme-corporation-eu");
         let widths: usize = rows[0]
             .iter()
-            .map(|c| c.lines().map(display_width).max().unwrap_or(0) + 2)
+            .map(|c| c.lines().map(display_width).max().unwrap_or(0) + 1)
             .sum();
         assert!(widths <= 60, "{rows:?}");
         // Wide enough: nothing changes.
-        assert_eq!(fit_to_width(&t, Some(200))[0], t.rows[0]);
+        assert_eq!(fit_to_width(&t, Some(200)), (t.rows.clone(), false));
     }
 }

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::env::Env;
 use crate::error::CliError;
+use crate::output::shown_path;
 
 /// The config file.
 #[derive(Debug, Default, Deserialize)]
@@ -56,7 +57,7 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
         Err(e) => {
             return Err(CliError::new(format!(
                 "cannot read {}: {e}",
-                path.display()
+                shown_path(path)
             )));
         }
     };
@@ -73,7 +74,7 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
         if holds_key(&raw) || in_profiles {
             return Err(CliError::new(format!(
                 "{} holds a management key; descope-mgmt refuses to read keys from its config file",
-                path.display()
+                shown_path(path)
             ))
             .hint("remove it, and set `management_key_env`, `management_key_file` or `management_key_command` in the profile instead")
             .hint("then rotate the key in the Descope console: it has been stored in plain text"));
@@ -95,6 +96,6 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
         } else {
             "fix the TOML at that position (see the example in the README's \"Credentials and profiles\")"
         };
-        CliError::new(format!("{}{at}: {message}", path.display())).hint(hint)
+        CliError::new(format!("{}{at}: {message}", shown_path(path))).hint(hint)
     })
 }

@@ -304,6 +304,9 @@ impl<'a> Writer<'a> {
             CliError::new(format!("the {operation} of {target_type} `{target_id}` was sent, but its audit record could not be written: {e}"))
                 .hint("check that the data dir is writable and has free space")
         })?;
+        if result.is_ok() {
+            self.ctx.interrupt.write_made();
+        }
         Ok(result)
     }
 }

@@ -9,7 +9,7 @@ use super::parse_duration;
 use crate::args::BackupCommand;
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::Table;
+use crate::output::{Table, shown_path};
 
 /// Runs a backup command. Offline: needs only the project id (not the key), except that a prune
 /// that would delete the last backup of a target asks the project whether the target still exists.
@@ -41,7 +41,7 @@ pub async fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
                 .collect();
             for u in &listing.unreadable {
                 ctx.out
-                    .warn(&format!("skipped {}: {}", u.path.display(), u.error));
+                    .warn(&format!("skipped {}: {}", shown_path(&u.path), u.error));
             }
             let rows: Vec<_> = entries
                 .iter()

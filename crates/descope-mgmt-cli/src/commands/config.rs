@@ -5,7 +5,7 @@ use serde_json::json;
 use crate::args::ConfigCommand;
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::Table;
+use crate::output::{Table, shown, shown_path};
 
 /// Runs a config command.
 pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> CliResult {
@@ -26,7 +26,7 @@ pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> CliResult {
                 });
             ctx.out.status(&format!(
                 "{}: {n} tenant(s), no problems found",
-                file.display()
+                shown_path(&file)
             ));
             Ok(Exit::Success)
         }
@@ -53,15 +53,28 @@ pub fn load_spec(ctx: &Ctx, file: &std::path::Path) -> Result<descope_spec::Spec
     if let Some(name) = asked_for_key.take() {
         return Err(CliError::new(format!(
             "{} refers to ${{{name}}}, which holds the management key; it is never substituted",
-            file.display()
+            shown_path(file)
         ))
         .hint("remove it: a key in tenants.yaml would end up in plans, output and backups"));
     }
     loaded.map_err(|errs| {
         let n = errs.0.len();
-        CliError::new(format!("{errs}")).hint(format!(
+        // The file's path is data too: a newline in it is escaped (the message already is).
+        let lines: Vec<String> = errs
+            .0
+            .iter()
+            .map(|d| {
+                let text = d.to_string();
+                let path = d.file.display().to_string();
+                match text.strip_prefix(&path) {
+                    Some(rest) => format!("{}{rest}", shown(&path)),
+                    None => text,
+                }
+            })
+            .collect();
+        CliError::new(lines.join("\n")).hint(format!(
             "{n} problem(s) in {}; nothing was sent to the service",
-            file.display()
+            shown_path(file)
         ))
     })
 }

@@ -12,7 +12,7 @@ use super::tenant::{find_backup, shell_quote};
 use crate::args::{FlowCommand, FlowDeployArgs, FlowExportArgs, RestoreArgs};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::Table;
+use crate::output::{Table, shown, shown_path};
 use crate::write::Writer;
 
 /// Runs a flow command.
@@ -80,12 +80,12 @@ pub fn to_file_text(v: &Value) -> String {
 pub fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
-            .map_err(|e| CliError::new(format!("cannot create {}: {e}", parent.display())))?;
+            .map_err(|e| CliError::new(format!("cannot create {}: {e}", shown_path(parent))))?;
     }
     descope_store::write_user_file(path, text.as_bytes()).map_err(|e| {
         CliError::new(e.to_string()).hint(format!(
             "{} was not changed; nothing else was written",
-            path.display()
+            shown_path(path)
         ))
     })
 }
@@ -152,7 +152,7 @@ async fn export(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
         ctx.out.status(&format!(
             "Exported {} flow(s) to {}",
             written.len(),
-            dir.display()
+            shown_path(&dir)
         ));
         ctx.out.emit(&written, || Table {
             headers: vec!["FILE"],
@@ -168,8 +168,11 @@ async fn export(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
     match &args.file {
         Some(f) => {
             write_file(f, &to_file_text(&v))?;
-            ctx.out
-                .status(&format!("Exported flow {id} to {}", f.display()));
+            ctx.out.status(&format!(
+                "Exported flow {} to {}",
+                shown(&id),
+                shown_path(f)
+            ));
         }
         None => ctx.out.data_text(&to_file_text(&v)),
     }
@@ -182,7 +185,7 @@ pub(crate) fn json_file_error(path: &Path, text: &str, e: &serde_json::Error) ->
     if text.trim().is_empty() {
         return CliError::new(format!(
             "{}: the file is empty; expected a JSON object",
-            path.display()
+            shown_path(path)
         ));
     }
     // serde_json ends its message with " at line L column C"; the location is shown up front.
@@ -197,7 +200,7 @@ pub(crate) fn json_file_error(path: &Path, text: &str, e: &serde_json::Error) ->
     };
     CliError::new(format!(
         "{}:{}:{}: not valid JSON: {what}",
-        path.display(),
+        shown_path(path),
         e.line().max(1),
         e.column().max(1)
     ))
@@ -219,14 +222,14 @@ pub struct FlowFile {
 /// Reads and validates one flow file; accepts the v2 export, the v1 SDK shape and the console export.
 pub fn read_flow_file(path: &Path) -> Result<FlowFile, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::new(format!("cannot read {}: {e}", path.display())).hint("check the path")
+        CliError::new(format!("cannot read {}: {e}", shown_path(path))).hint("check the path")
     })?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
         json_file_error(path, &text, &e)
             .hint("a flow file is the JSON `descope-mgmt flow export` writes")
     })?;
     let not_flow = |why: &str| {
-        CliError::new(format!("{}: not a Descope flow: {why}", path.display()))
+        CliError::new(format!("{}: not a Descope flow: {why}", shown_path(path)))
             .hint("expected a v2 export {\"flowId\", \"metadata\", \"contents\", \"screens\"} (what `flow export` writes), a v1 export {\"flowId\", \"flow\", \"screens\"}, or a console export {\"flow\": {…}, \"screens\": […]}")
     };
     let obj = v
@@ -467,8 +470,8 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         if let Some(prev) = seen.insert(&f.id, &f.path) {
             return Err(CliError::new(format!(
                 "{} and {} both hold flow `{}`",
-                prev.display(),
-                f.path.display(),
+                shown_path(prev),
+                shown_path(&f.path),
                 f.id
             ))
             .hint("deploy one of them; nothing was deployed"));
@@ -476,7 +479,7 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         if f.shape != "v2 export" {
             ctx.out.status(&format!(
                 "{}: found a {}; it is converted to the v2 form",
-                f.path.display(),
+                shown_path(&f.path),
                 f.shape
             ));
         }
@@ -488,8 +491,8 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         if stem != f.id {
             ctx.out.warn(&format!(
                 "{}: the file name does not match its flowId `{}`",
-                f.path.display(),
-                f.id
+                shown_path(&f.path),
+                shown(&f.id)
             ));
         }
     }
@@ -519,7 +522,7 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         text.push_str(&format!(
             "  {sign} {} ({}){}\n",
             f.id,
-            f.path.display(),
+            shown_path(&f.path),
             if detail.is_empty() {
                 String::new()
             } else {
@@ -574,14 +577,14 @@ async fn deploy(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
                 if let Some(b) = &backup {
                     ctx.out.status(&format!(
                         "Deployed {}; undo: descope-mgmt flow restore {}",
-                        f.id,
+                        shown(&f.id),
                         shell_quote(&b.display().to_string())
                     ));
                 } else {
-                    ctx.out.status(&format!("Deployed {} (new)", f.id));
+                    ctx.out.status(&format!("Deployed {} (new)", shown(&f.id)));
                 }
             }
-            Err(e) => failures.push(format!("{}: {e}", f.id)),
+            Err(e) => failures.push(format!("{}: {e}", shown(&f.id))),
         }
     }
     bar.finish_and_clear();
@@ -618,7 +621,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     {
         return Err(CliError::new(format!(
             "{}: the flow in this backup has no metadata/contents",
-            backup.path.display()
+            shown_path(&backup.path)
         )));
     }
     let live = live_flow(ctx, client, &id).await?;
@@ -629,7 +632,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     let Some(d) = diff else {
         ctx.out.status(&format!(
             "flow {id} already matches {}; nothing to restore",
-            backup.path.display()
+            shown_path(&backup.path)
         ));
         return Ok(Exit::Success);
     };
@@ -642,7 +645,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     if table {
         ctx.out.human_text(&format!(
             "Restore flow {id} from {}{}: {what}\n",
-            backup.path.display(),
+            shown_path(&backup.path),
             if args.dry_run { " (dry run)" } else { "" }
         ));
     }
@@ -676,7 +679,7 @@ async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     report(pre.as_deref());
     ctx.out.status(&format!(
         "Restored flow {id} from {}",
-        backup.path.display()
+        shown_path(&backup.path)
     ));
     if let Some(p) = pre {
         ctx.out.status(&format!(

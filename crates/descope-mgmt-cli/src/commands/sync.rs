@@ -19,7 +19,7 @@ use super::tenant::shell_quote;
 use crate::args::{TenantExportArgs, TenantSyncArgs};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::{Format, Table, shown};
+use crate::output::{Format, Table, shown, shown_path};
 use crate::write::Writer;
 
 /// Version of the saved plan format (`--out PLAN.json`).
@@ -67,7 +67,7 @@ pub async fn export(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {
             ctx.out.status(&format!(
                 "Exported {} tenant(s) to {}",
                 desired.len(),
-                f.display()
+                shown_path(f)
             ));
         }
         None => ctx.out.data_text(&text),
@@ -291,18 +291,21 @@ struct SavedPlan {
 fn damaged_plan(path: &Path, what: &str) -> CliError {
     CliError::new(format!(
         "{}: the plan file was edited or is damaged: {what}",
-        path.display()
+        shown_path(path)
     ))
     .hint("nothing was changed; a saved plan applies only what it shows: make a new one with `tenant sync --dry-run --out PLAN.json`, review it, and apply that")
 }
 
 fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
     let bad = |why: String| {
-        CliError::new(format!("{}: not a usable plan file: {why}", path.display()))
-            .hint("make a new one with `tenant sync --dry-run --out PLAN.json`")
+        CliError::new(format!(
+            "{}: not a usable plan file: {why}",
+            shown_path(path)
+        ))
+        .hint("make a new one with `tenant sync --dry-run --out PLAN.json`")
     };
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", shown_path(path))))?;
     if text.trim().is_empty() {
         return Err(bad("the file is empty".to_owned()));
     }
@@ -322,7 +325,7 @@ fn read_saved_plan(path: &Path) -> Result<SavedPlan, CliError> {
         Some(n @ Value::Number(_)) => {
             return Err(CliError::new(format!(
                 "plan file {} has format version {n}; this descope-mgmt reads version {PLAN_FORMAT}",
-                path.display()
+                shown_path(path)
             ))
             .hint("make the plan again with this version: `tenant sync --dry-run --out PLAN.json`"));
         }
@@ -550,7 +553,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             None if saved.changes.iter().any(|c| c.action == Action::Delete) => {
                 return Err(CliError::new(format!(
                     "plan file {} deletes tenants but does not record the --prune and --max-deletes it was made with (an older descope-mgmt made it)",
-                    path.display()
+                    shown_path(path)
                 ))
                 .hint("nothing was changed; make the plan again with this version: `tenant sync --dry-run --prune --out PLAN.json`"));
             }
@@ -635,7 +638,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
             ),
         )?;
         ctx.out
-            .status(&format!("Saved the plan to {}", out.display()));
+            .status(&format!("Saved the plan to {}", shown_path(out)));
     }
     match ctx.out.format {
         Format::Table => ctx.out.human_text(&render_plan(ctx, &plan)),
@@ -715,7 +718,7 @@ fn plan_error(
     }
     .filter(|l| l.line > 0)
     .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
-    let file = config.map_or(String::new(), |p| format!("{}{at}: ", p.display()));
+    let file = config.map_or(String::new(), |p| format!("{}{at}: ", shown_path(p)));
     // One line; a name in it (from the file or the service) shows its control characters escaped.
     // The message says what to do (for too many deletes: raise --max-deletes); no hint repeats it.
     CliError::new(format!("{file}{}", shown(&e.to_string()))).hint("nothing was changed")

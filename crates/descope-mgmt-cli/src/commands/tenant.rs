@@ -12,7 +12,7 @@ use crate::args::{
 };
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::{Table, shown};
+use crate::output::{Table, shown, shown_path};
 use crate::write::Writer;
 
 /// One changed field, old → new (the names are tenants.yaml keys).
@@ -133,10 +133,11 @@ pub fn check_id(id: &str) -> Result<(), CliError> {
 /// A flag value refused by the tenant field rules (the ones `tenant sync` applies to
 /// tenants.yaml): exit 64, nothing sent.
 fn field_error(flag: &str, p: &descope_spec::rules::FieldProblem) -> CliError {
+    // One line: the refused value is quoted in it as given (a newline in it is escaped).
     let message = if flag.is_empty() {
-        p.message.clone()
+        shown(&p.message).into_owned()
     } else {
-        format!("{flag}: {}", p.message)
+        format!("{flag}: {}", shown(&p.message))
     };
     CliError::usage(message).hint(format!("{}; nothing was sent to the service", p.help))
 }
@@ -362,7 +363,7 @@ fn report_update(
         );
     }
     if let Some(b) = backup {
-        ctx.out.status(&format!("Backup: {}", b.display()));
+        ctx.out.status(&format!("Backup: {}", shown_path(b)));
         ctx.out.status(&format!(
             "Undo:   descope-mgmt tenant restore {}",
             shell_quote(&b.display().to_string())
@@ -462,7 +463,7 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
         "Deleted tenant {} ({}). Backup: {}",
         live.id,
         shown(&live.name),
-        backup.display()
+        shown_path(&backup)
     ));
     ctx.out.status(&format!(
         "Undo: descope-mgmt tenant restore {}",
@@ -498,7 +499,7 @@ pub fn find_backup(
     if backup.metadata.target_type != kind {
         return Err(CliError::new(format!(
             "{} is a backup of {} `{}`, not of a {kind}",
-            backup.path.display(),
+            shown_path(&backup.path),
             backup.metadata.target_type,
             backup.metadata.target_id
         ))
@@ -510,12 +511,12 @@ pub fn find_backup(
     match &backup.metadata.project_id {
         None => ctx.out.warn(&format!(
             "{} records no project; restoring into the current project {project_id}",
-            backup.path.display()
+            shown_path(&backup.path)
         )),
         Some(p) if p != project_id && !args.force_project => {
             return Err(CliError::new(format!(
                 "{} was taken in project {p}, not in the current project {project_id}",
-                backup.path.display()
+                shown_path(&backup.path)
             ))
             .hint("pass --force-project to restore it here anyway"));
         }
@@ -529,7 +530,7 @@ fn backup_tenant(backup: &Backup) -> Result<Tenant, CliError> {
     let mut tenant: Tenant = serde_json::from_value(backup.object.clone()).map_err(|e| {
         CliError::new(format!(
             "{}: the tenant in this backup is not a tenant object: {e}",
-            backup.path.display()
+            shown_path(&backup.path)
         ))
     })?;
     if backup.format_version.is_none()
@@ -544,7 +545,7 @@ fn backup_tenant(backup: &Backup) -> Result<Tenant, CliError> {
     if tenant.id.is_empty() || (!target.is_empty() && &tenant.id != target) {
         return Err(CliError::new(format!(
             "{}: the tenant recorded in this backup ({}) is not its target `{target}`; the file is damaged or not a backup of this tenant",
-            backup.path.display(),
+            shown_path(&backup.path),
             if tenant.id.is_empty() { "no id".to_owned() } else { format!("`{}`", tenant.id) }
         ))
         .hint("nothing was changed; pick another backup with `descope-mgmt backup list`"));
@@ -552,7 +553,7 @@ fn backup_tenant(backup: &Backup) -> Result<Tenant, CliError> {
     if tenant.name.is_empty() {
         return Err(CliError::new(format!(
             "{}: the tenant in this backup has no id or no name",
-            backup.path.display()
+            shown_path(&backup.path)
         )));
     }
     Ok(tenant)
@@ -648,7 +649,7 @@ fn name_conflict(
     let run = if dry_run { " (dry run)" } else { "" };
     CliError::new(format!(
         "the restore{run} from {} cannot {what}: tenant {} now holds that name, and tenant names are unique in a project; nothing was changed",
-        backup.path.display(),
+        shown_path(&backup.path),
         holder.id
     ))
     .hint(format!(
@@ -695,19 +696,19 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     let header = match &live {
         None => format!(
             "Restore tenant {id} from {}: create it again ({})",
-            backup.path.display(),
-            wanted.name
+            shown_path(&backup.path),
+            shown(&wanted.name)
         ),
         Some(_) if fields.is_empty() && settings.is_empty() => {
             ctx.out.status(&format!(
                 "tenant {id} already matches {}; nothing to restore",
-                backup.path.display()
+                shown_path(&backup.path)
             ));
             return Ok(Exit::Success);
         }
         Some(_) => format!(
             "Restore tenant {id} from {}: update it back",
-            backup.path.display()
+            shown_path(&backup.path)
         ),
     };
     if let Some(holder) = name_holder(ctx, client, &id, &wanted.name, live.as_ref()).await? {
@@ -845,13 +846,13 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     }
     ctx.out.status(&format!(
         "Restored tenant {id} from {}",
-        backup.path.display()
+        shown_path(&backup.path)
     ));
     match &pre {
         Some(p) => {
             ctx.out.status(&format!(
                 "The state before the restore is in {}",
-                p.display()
+                shown_path(p)
             ));
             ctx.out.status(&format!(
                 "Undo:   descope-mgmt tenant restore {}",

@@ -10,6 +10,7 @@ use super::tenant::{find_backup, shell_quote};
 use crate::args::{RestoreArgs, ThemeCommand};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
+use crate::output::shown_path;
 use crate::write::Writer;
 
 /// The theme backups and audit records are filed under.
@@ -25,7 +26,7 @@ pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {
                 Some(f) => {
                     write_file(&f, &to_file_text(&theme))?;
                     ctx.out
-                        .status(&format!("Exported the theme to {}", f.display()));
+                        .status(&format!("Exported the theme to {}", shown_path(&f)));
                 }
                 None => ctx.out.data_text(&to_file_text(&theme)),
             }
@@ -42,7 +43,7 @@ pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {
 /// Reads a theme file: `{"styles", "componentsVersion", …}` or the export answer `{"theme": {…}}`.
 pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| CliError::new(format!("cannot read {}: {e}", shown_path(path))))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
         super::flow::json_file_error(path, &text, &e)
             .hint("a theme file is what `descope-mgmt theme export` writes; nothing was deployed")
@@ -57,7 +58,7 @@ pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
     if !ok {
         return Err(CliError::new(format!(
             "{}: not a Descope theme (no `styles`)",
-            path.display()
+            shown_path(path)
         ))
         .hint("a theme file is what `descope-mgmt theme export` writes"));
     }
@@ -130,7 +131,7 @@ async fn replace(
         "Theme deployed.".to_owned()
     };
     ctx.out
-        .status(&format!("{done} Backup: {}", backup.display()));
+        .status(&format!("{done} Backup: {}", shown_path(&backup)));
     ctx.out.status(&format!(
         "Undo: descope-mgmt theme restore {}",
         shell_quote(&backup.display().to_string())

@@ -528,3 +528,253 @@ fn a_hint_is_not_repeated() {
         last.stderr
     );
 }
+
+fn full_disk_stderr() -> Stdio {
+    full_disk_stdout()
+}
+
+/// Runs the binary with stderr on `/dev/full` (every message fails to write).
+fn run_with_full_stderr(env: &TestEnv, args: &[&str]) -> descope_testkit::Run {
+    env.command(args)
+        .stdout(Stdio::piped())
+        .stderr(full_disk_stderr())
+        .output()
+        .expect("binary runs")
+        .into()
+}
+
+#[test]
+fn a_full_or_closed_stderr_never_stops_a_write() {
+    let env = env();
+    let tenants: Vec<Value> = (0..30)
+        .map(|i| json!({"id": format!("t{i:02}"), "name": format!("Old {i}")}))
+        .collect();
+    env.seed(Value::Array(tenants));
+    let attr = |id: &str| {
+        env.state()["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .map(|t| t["customAttributes"]["k"].clone())
+            .unwrap()
+    };
+    // A full stderr, with and without the log lines of `-vv`.
+    let run = run_with_full_stderr(&env, &["tenant", "update", "t00", "--attr", "k=v", "--yes"]);
+    assert_eq!(run.code, 0, "update with a full stderr: {}", run.stdout);
+    assert_eq!(attr("t00"), "v");
+    let run = run_with_full_stderr(
+        &env,
+        &["-vv", "tenant", "update", "t01", "--attr", "k=w", "--yes"],
+    );
+    assert_eq!(run.code, 0, "update -vv with a full stderr: {}", run.stdout);
+    assert_eq!(attr("t01"), "w");
+    // A closed stderr (`2>&1 | true`): the reader is gone before the messages come.
+    let mut child = env
+        .command(&["tenant", "update", "t02", "--attr", "k=x", "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "update with a closed stderr");
+    assert_eq!(attr("t02"), "x");
+    // Sync apply with 30 renames and a full stderr: every rename is applied.
+    let file = env.home().join("tenants.yaml");
+    let mut yaml = String::from("tenants:\n");
+    for i in 0..30 {
+        yaml.push_str(&format!("  - id: t{i:02}\n    name: New {i}\n"));
+    }
+    std::fs::write(&file, yaml).unwrap();
+    let run = run_with_full_stderr(
+        &env,
+        &[
+            "tenant",
+            "sync",
+            "-c",
+            file.to_str().unwrap(),
+            "--apply",
+            "--yes",
+        ],
+    );
+    assert_eq!(run.code, 0, "sync apply with a full stderr: {}", run.stdout);
+    let state = env.state();
+    for t in state["tenants"].as_array().unwrap() {
+        let i: u32 = t["id"].as_str().unwrap()[1..].parse().unwrap();
+        assert_eq!(t["name"], format!("New {i}"), "{t}");
+    }
+}
+
+#[test]
+fn a_lost_output_after_a_write_says_the_change_was_made() {
+    let env = env();
+    let run = run_on_full_disk(
+        &env,
+        &["tenant", "create", "--id", "made", "--name", "Made"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        env.state()["tenants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == "made"),
+        "the tenant was created"
+    );
+    assert!(
+        run.stderr.contains("cannot write to standard output"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("changes were made") && run.stderr.contains("only its output"),
+        "says the change was made:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("then re-run"),
+        "does not say to re-run:\n{}",
+        run.stderr
+    );
+    // A read-only command still says to re-run.
+    let run = run_on_full_disk(&env, &["tenant", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("then re-run"), "{}", run.stderr);
+}
+
+/// Characters that reorder the text shown around them (bidi controls, marks, separators).
+fn raw_bidi(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| {
+            matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
+}
+
+#[test]
+fn data_in_messages_cannot_forge_lines_or_reorder_text() {
+    let env = env();
+    let forged = "N\nUndo: rm -rf";
+    let bidi = "\u{202e}evil";
+    let no_forged_line = |what: &str, text: &str| {
+        assert!(
+            !text.lines().any(|l| l.trim_start().starts_with("Undo: rm")),
+            "{what}: a forged line:\n{text}"
+        );
+        assert!(
+            raw_bidi(text).is_empty(),
+            "{what}: raw bidi control:\n{text}"
+        );
+        assert_no_raw_controls(what, text);
+    };
+    // Validation errors quote the refused value.
+    for value in [forged, bidi] {
+        let run = env.run(&[
+            "tenant", "create", "--id", "x", "--name", "X", "--domain", value,
+        ]);
+        run.expect(64);
+        no_forged_line("--domain error", &run.stderr);
+        assert!(run.stderr.contains("invalid domain"), "{}", run.stderr);
+        let run = env.run(&["tenant", "create", "--id", value, "--name", "X"]);
+        run.expect(64);
+        no_forged_line("--id error", &run.stderr);
+    }
+    // A config file path in an error.
+    let run = env.run(&["tenant", "sync", "-c", "/nope\nUndo: rm -rf", "--dry-run"]);
+    assert_ne!(run.code, 0);
+    no_forged_line("config path error", &run.stderr);
+    // A restore dry run names the tenant to create again.
+    for (id, name) in [("forged", forged), ("bidi", bidi)] {
+        env.run(&["tenant", "create", "--id", id, "--name", name])
+            .expect(0);
+        env.run(&["tenant", "delete", id, "--yes"]).expect(0);
+        let backups = env.run(&["backup", "list", "-o", "json"]).expect(0).json();
+        let path = backups
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["targetId"] == id)
+            .and_then(|b| b["path"].as_str())
+            .unwrap_or_else(|| panic!("a backup of {id}: {backups}"))
+            .to_owned();
+        let run = env.run(&["tenant", "restore", &path, "--dry-run"]);
+        run.expect(0);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(all.contains("create it again"), "{all}");
+        no_forged_line("restore --dry-run", &all);
+    }
+    // A table (piped TSV and on a terminal).
+    env.seed(json!([
+        {"id": "forged", "name": forged},
+        {"id": "bidi", "name": bidi},
+    ]));
+    let tsv = env.run(&["tenant", "list"]).expect(0).stdout.clone();
+    assert_eq!(tsv.lines().count(), 2, "{tsv}");
+    no_forged_line("TSV", &tsv.replace('\t', " "));
+    assert!(tsv.contains("\\u{202e}evil"), "{tsv}");
+    let (code, shown) = run_on_terminal(&env, 120, &["tenant", "list"]);
+    assert_eq!(code, 0, "{shown}");
+    no_forged_line("table", &shown);
+}
+
+/// Checks a table shown on a terminal `cols` wide: it fits, and a cell cut with `…` is not
+/// continued on the next line (a continuation line has nothing in the first column).
+#[track_caller]
+fn assert_fits_and_cuts_end_cells(shown: &str, cols: usize) {
+    let lines: Vec<Vec<char>> = shown
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.trim_end().chars().collect())
+        .collect();
+    for (i, line) in lines.iter().enumerate() {
+        assert!(line.len() <= cols, "fits {cols} columns:\n{shown}");
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
+        let continuation = next.first().is_none_or(|c| *c == ' ');
+        if !continuation {
+            continue;
+        }
+        for (x, c) in line.iter().enumerate() {
+            if *c != '…' {
+                continue;
+            }
+            // The start of the cut token.
+            let start = line[..x]
+                .iter()
+                .rposition(|c| *c == ' ')
+                .map_or(0, |p| p + 1);
+            assert!(
+                next.get(start).is_none_or(|c| *c == ' '),
+                "text continues after a cut (line {i}):\n{shown}"
+            );
+        }
+    }
+}
+
+#[test]
+fn narrow_tables_fit_and_never_lose_text_without_a_mark() {
+    let env = env();
+    env.seed(json!([
+        {"id": "averyveryverylongid", "name": "tenant a",
+         "selfProvisioningDomains": ["averyveryverylongdomainname.example-company.com"]},
+        {"id": "a", "name": "A"},
+    ]));
+    env.run(&["tenant", "update", "a", "--name", "tenant a2", "--yes"])
+        .expect(0);
+    env.run(&[
+        "tenant",
+        "update",
+        "averyveryverylongid",
+        "--name",
+        "tenant averyveryverylongname",
+        "--yes",
+    ])
+    .expect(0);
+    for args in [&["audit", "list"][..], &["tenant", "list"]] {
+        let (code, shown) = run_on_terminal(&env, 60, args);
+        assert_eq!(code, 0, "{shown}");
+        assert_fits_and_cuts_end_cells(&shown, 60);
+    }
+}
