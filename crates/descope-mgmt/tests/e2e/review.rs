@@ -1,0 +1,123 @@
+//! Defects found in review after issue 11: `--local` writes whose state cannot be saved, user
+//! files that are FIFOs without a reader, restores of a child whose parent is gone.
+
+use std::path::{Path, PathBuf};
+
+use crate::env;
+use descope_testkit::{Run, TestEnv};
+
+/// A tmpfs of `size`, mounted at `at` and unmounted on drop; `None` where mounting is not allowed.
+struct SmallFs {
+    path: PathBuf,
+}
+
+impl SmallFs {
+    fn mount(at: &Path, size: &str) -> Option<Self> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        ok.then(|| Self {
+            path: at.to_owned(),
+        })
+    }
+
+    /// Writes a file until the file system is full.
+    fn fill(&self) -> PathBuf {
+        let fill = self.path.join("fill");
+        let chunk = vec![0u8; 1024];
+        let mut f = std::fs::File::create(&fill).unwrap();
+        while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
+        let _ = f.sync_all();
+        fill
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(&self.path)
+            .status();
+    }
+}
+
+/// Runs `--local args` with the test's home (no service settings from the environment).
+fn local(env: &TestEnv, args: &[&str]) -> Run {
+    let mut all = vec!["--local"];
+    all.extend_from_slice(args);
+    let mut c = env.command(&all);
+    c.env_remove("DESCOPE_PROJECT_ID")
+        .env_remove("DESCOPE_MANAGEMENT_KEY")
+        .env_remove("DESCOPE_BASE_URL");
+    c.output().expect("binary runs").into()
+}
+
+fn local_name(env: &TestEnv, id: &str) -> String {
+    let r = local(env, &["tenant", "get", id, "-o", "json"]);
+    r.expect(0);
+    r.json()["tenant"]["name"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn local_write_whose_state_cannot_be_saved_fails_and_changes_nothing() {
+    let env = env();
+    // Only the emulator's state lives on the small file system: lock, backups and audit do not.
+    let Some(fs) = SmallFs::mount(&env.data_dir().join("local"), "64k") else {
+        return; // not allowed to mount a small file system here
+    };
+    local(&env, &["tenant", "create", "--id", "a", "--name", "A"]).expect(0);
+    local(&env, &["tenant", "create", "--id", "b", "--name", "B"]).expect(0);
+    assert!(fs.path.join("state.json").exists());
+    let fill = fs.fill();
+
+    let r = local(&env, &["tenant", "update", "a", "--name", "A12", "--yes"]);
+    r.expect(1);
+    let dir = fs.path.display().to_string();
+    assert!(
+        r.stderr.contains(&format!(
+            "the state under {dir} could not be saved (disk full?)"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was changed"), "{}", r.stderr);
+    assert!(!r.stdout.contains("Updated"), "{}", r.stdout);
+    assert!(!r.stderr.contains("at path"), "{}", r.stderr);
+    let audit = local(&env, &["audit", "list", "-o", "json"]);
+    audit.expect(0);
+    let last = audit.json().as_array().unwrap().last().unwrap().clone();
+    assert_ne!(last["result"], "ok", "{last}");
+
+    // A sync with two changes: each is undone, the run fails (exit 3 per SPEC).
+    let file = env.home().join("t.yaml");
+    std::fs::write(
+        &file,
+        "tenants:\n  - id: a\n    name: A\n  - id: b\n    name: B2\n  - id: c\n    name: C\n",
+    )
+    .unwrap();
+    let s = local(
+        &env,
+        &[
+            "tenant",
+            "sync",
+            "-c",
+            file.to_str().unwrap(),
+            "--apply",
+            "--yes",
+        ],
+    );
+    assert!(matches!(s.code, 1 | 3), "{} {}", s.code, s.stderr);
+
+    // Nothing was changed, on disk or in memory.
+    std::fs::remove_file(fill).unwrap();
+    assert_eq!(local_name(&env, "a"), "A");
+    assert_eq!(local_name(&env, "b"), "B");
+    local(&env, &["tenant", "get", "c"]).expect(1);
+    // With space again, the same command works and lasts.
+    local(&env, &["tenant", "update", "a", "--name", "A12", "--yes"]).expect(0);
+    assert_eq!(local_name(&env, "a"), "A12");
+}
