@@ -121,3 +121,106 @@ fn local_write_whose_state_cannot_be_saved_fails_and_changes_nothing() {
     local(&env, &["tenant", "update", "a", "--name", "A12", "--yes"]).expect(0);
     assert_eq!(local_name(&env, "a"), "A12");
 }
+
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs")
+        .success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+/// Waits for `child` at most a minute (a harness deadline, not a timing assertion).
+fn wait_bounded(child: &mut std::process::Child) -> std::process::ExitStatus {
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("the command did not end within a minute");
+}
+
+#[test]
+fn export_to_a_fifo_without_a_reader_is_refused_and_with_one_arrives() {
+    let env = env();
+    env.seed(serde_json::json!([{"id": "acme", "name": "ACME"}]));
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    let mut child = env
+        .command(&["tenant", "export", "-f", fifo.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_bounded(&mut child);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot write {}: nothing is reading from this FIFO; start the reader first",
+            fifo.display()
+        )),
+        "{stderr}"
+    );
+
+    // With a reader, the content arrives.
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    // The reader's open waits for a writer; give it time to be there first.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let r = env.run(&["tenant", "export", "-f", fifo.to_str().unwrap()]);
+    r.expect(0);
+    let text = reader.join().unwrap();
+    assert!(text.contains("id: acme"), "{text}");
+    assert!(text.contains("name: ACME"), "{text}");
+}
+
+#[test]
+fn a_signal_while_writing_to_a_stalled_fifo_exits_130() {
+    use std::os::unix::fs::OpenOptionsExt;
+    let env = env();
+    // More than a pipe holds (64 KiB), so the write blocks on a reader that never reads.
+    let tenants: Vec<_> = (0..1500)
+        .map(|i| serde_json::json!({"id": format!("tenant{i:05}"), "name": format!("Tenant number {i:05}")}))
+        .collect();
+    env.seed(serde_json::Value::Array(tenants));
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    mkfifo(&fifo);
+    // Open for reading without waiting for a writer; never read.
+    let _stalled = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(0o4000)
+        .open(&fifo)
+        .unwrap();
+    let mut child = env
+        .command(&["tenant", "export", "-f", fifo.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Let it reach the blocked write.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the write should block"
+    );
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let status = wait_bounded(&mut child);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}
