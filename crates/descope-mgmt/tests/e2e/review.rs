@@ -224,3 +224,50 @@ fn a_signal_while_writing_to_a_stalled_fifo_exits_130() {
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
 }
+
+#[test]
+fn restore_of_a_child_whose_parent_is_gone_says_to_restore_the_parent_first() {
+    let env = env();
+    env.run(&["tenant", "create", "--id", "p", "--name", "Parent"])
+        .expect(0);
+    env.run(&[
+        "tenant", "create", "--id", "c", "--name", "Child", "--parent", "p",
+    ])
+    .expect(0);
+    env.run(&["tenant", "delete", "c", "--yes"]).expect(0);
+    env.run(&["tenant", "delete", "p", "--yes"]).expect(0);
+    env.clear_journal();
+
+    for dry in [true, false] {
+        let mut args = vec!["tenant", "restore", "--latest", "c", "--yes"];
+        if dry {
+            args.push("--dry-run");
+        }
+        let r = env.run(&args);
+        r.expect(1);
+        assert!(
+            r.stderr
+                .contains("cannot create tenant c again: its parent tenant p no longer exists"),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr
+                .contains("restore the parent first (`descope-mgmt tenant restore --latest p`)"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("create it again"), "{}", r.stdout);
+        assert!(!r.stderr.contains("E112202"), "{}", r.stderr);
+    }
+    assert!(env.writes().is_empty(), "{:?}", env.writes());
+
+    // As the hint says: the parent, then the child.
+    env.run(&["tenant", "restore", "--latest", "p", "--yes"])
+        .expect(0);
+    env.run(&["tenant", "restore", "--latest", "c", "--yes"])
+        .expect(0);
+    let r = env.run(&["tenant", "get", "c", "-o", "json"]);
+    r.expect(0);
+    assert_eq!(r.json()["tenant"]["parent"], "p", "{}", r.stdout);
+}
