@@ -173,10 +173,16 @@ fn export_to_a_fifo_without_a_reader_is_refused_and_with_one_arrives() {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    // The reader's open waits for a writer; give it time to be there first.
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let r = env.run(&["tenant", "export", "-f", fifo.to_str().unwrap()]);
-    r.expect(0);
+    // Until the reader's open is there, the export is refused as above; then it writes.
+    for _ in 0..600 {
+        let r = env.run(&["tenant", "export", "-f", fifo.to_str().unwrap()]);
+        if r.code == 1 && r.stderr.contains("nothing is reading from this FIFO") {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            continue;
+        }
+        r.expect(0);
+        break;
+    }
     let text = reader.join().unwrap();
     assert!(text.contains("id: acme"), "{text}");
     assert!(text.contains("name: ACME"), "{text}");
