@@ -69,7 +69,10 @@ fn a_fifo_is_written_in_place() {
             Err(e) if e.to_string().contains("nothing is reading from this FIFO") => {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            other => break other.unwrap(),
+            other => {
+                other.unwrap();
+                break;
+            }
         }
     }
     // Checked before joining: a replaced FIFO would leave the reader waiting forever.
