@@ -130,7 +130,7 @@ pub(crate) fn now_secs() -> i64 {
 
 /// The service API (reference §2, §3).
 pub(crate) fn service_router(app: Arc<App>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/v1/mgmt/tenant/create", post(tenants::create))
         .route("/v1/mgmt/tenant/update", post(tenants::update))
         .route(
@@ -170,8 +170,16 @@ pub(crate) fn service_router(app: Arc<App>) -> Router {
         .route("/v2/mgmt/theme/import", post(flows::theme_import_v2))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
-        .layer(DefaultBodyLimit::disable())
-        .with_state(app)
+        .layer(DefaultBodyLimit::disable());
+    let router = if app.config.save_every_change {
+        router.layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            crate::persist::save_each_change,
+        ))
+    } else {
+        router
+    };
+    router.with_state(app)
 }
 
 /// The admin API under `/__emulator/` (docs/architecture.md).

@@ -20,6 +20,7 @@
 //! | request body over the size limit | 413 | `E011413` |
 //! | rate limit (fault) | 429 + `Retry-After` | `E130429` |
 //! | injected failure (fault) | 503 | `E011503` |
+//! | the change could not be saved to the state file ([`Config::save_every_change`]; the change is undone) | 507 | [`STATE_NOT_SAVED`] |
 
 mod admin;
 mod app;
@@ -49,6 +50,9 @@ pub const DEFAULT_PROJECT_ID: &str = "P2emulator000000000000000000";
 /// Management key of the default configuration.
 pub const DEFAULT_MANAGEMENT_KEY: &str = "K2emulatorLocalManagementKey000000";
 
+/// The `errorCode` of a change that was undone because the state file could not be written.
+pub const STATE_NOT_SAVED: &str = "E011507";
+
 /// How an emulator instance is set up.
 #[derive(Clone)]
 pub struct Config {
@@ -60,6 +64,10 @@ pub struct Config {
     pub state_file: Option<PathBuf>,
     /// Seed the example flows and theme on an empty state (and again on reset).
     pub seed_flows: bool,
+    /// Write the state file before answering every service request that changed the state; when
+    /// the write fails, undo the change and answer 507 [`STATE_NOT_SAVED`]. Service requests are
+    /// then handled one at a time. Without it, changes are written in the background.
+    pub save_every_change: bool,
     /// Fault injection, changeable at runtime through `PUT /__emulator/faults`.
     pub faults: Faults,
     /// Seed of the random generators (fault draws and generated tenant ids).
@@ -73,6 +81,7 @@ impl Default for Config {
             management_key: DEFAULT_MANAGEMENT_KEY.to_owned(),
             state_file: None,
             seed_flows: false,
+            save_every_change: false,
             faults: Faults::default(),
             seed: 0,
         }
@@ -87,6 +96,7 @@ impl fmt::Debug for Config {
             .field("management_key", &"<redacted>")
             .field("state_file", &self.state_file)
             .field("seed_flows", &self.seed_flows)
+            .field("save_every_change", &self.save_every_change)
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .finish()

@@ -7,10 +7,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tokio::sync::Notify;
 
 use crate::EmulatorError;
 use crate::app::App;
+use crate::respond::ApiError;
 use crate::store::StateDoc;
 
 /// How long a change may wait before it is written.
@@ -26,6 +31,8 @@ pub(crate) struct Persistence {
     notify: Notify,
     /// Serialises writers (the debounce task and the shutdown flush).
     write_lock: tokio::sync::Mutex<()>,
+    /// Serialises service requests under [`crate::Config::save_every_change`].
+    request_lock: tokio::sync::Mutex<()>,
 }
 
 impl Persistence {
@@ -92,14 +99,25 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // tempfile creates the file with mode 0600 on Unix.
     let mut tmp = tempfile::Builder::new()
         .prefix(".emulator-state")
-        .tempfile_in(&dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+        .tempfile_in(&dir)
+        .map_err(without_temp_path)?;
+    tmp.write_all(bytes).map_err(without_temp_path)?;
+    tmp.as_file().sync_all().map_err(without_temp_path)?;
+    tmp.persist(path).map_err(|e| without_temp_path(e.error))?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The error without the temporary file's name that `tempfile` appends (` at path "…"`): the
+/// user knows the state file, not its temporary sibling.
+fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((reason, _)) => std::io::Error::new(e.kind(), reason.to_owned()),
+        None => e,
+    }
 }
 
 /// Writes the state if it changed since the last write.
@@ -127,6 +145,58 @@ pub(crate) async fn flush(app: &Arc<App>) -> Result<(), EmulatorError> {
         .map_err(|source| EmulatorError::StateFileWrite { path, source })?;
     p.written.store(changed, Ordering::SeqCst);
     Ok(())
+}
+
+/// Under [`crate::Config::save_every_change`]: runs one service request, then writes the state file
+/// when the request changed the state. When the write fails the change is undone (the state is
+/// what it was before the request) and the answer is 507 [`crate::STATE_NOT_SAVED`], so the
+/// client never reports a change that a restart would lose.
+pub(crate) async fn save_each_change(
+    State(app): State<Arc<App>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(path) = app.config.state_file.clone() else {
+        return next.run(req).await;
+    };
+    let p = &app.persist;
+    let _one_at_a_time = p.request_lock.lock().await;
+    // GET requests never change the state; anything else may.
+    let snapshot = (req.method() != Method::GET).then(|| app.read_store().clone());
+    let before = p.changed.load(Ordering::SeqCst);
+    let in_sync = before == p.written.load(Ordering::SeqCst);
+    let response = next.run(req).await;
+    let Some(snapshot) = snapshot else {
+        return response;
+    };
+    if p.changed.load(Ordering::SeqCst) == before {
+        return response;
+    }
+    match flush(&app).await {
+        Ok(()) => response,
+        Err(e) => {
+            *app.write_store() = snapshot;
+            if in_sync {
+                // Memory is back to what the file holds.
+                p.written
+                    .store(p.changed.load(Ordering::SeqCst), Ordering::SeqCst);
+            }
+            let reason = match &e {
+                EmulatorError::StateFileWrite { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            let dir = path.parent().unwrap_or(&path).display().to_string();
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                crate::STATE_NOT_SAVED,
+                "State not saved",
+                format!(
+                    "the state under {dir} could not be saved (disk full?): {reason}; the change was undone"
+                ),
+            )
+            .into_response()
+        }
+    }
 }
 
 /// Writes changes in the background, at most every [`DEBOUNCE`], until `stop` changes. Never

@@ -75,7 +75,7 @@ pub(crate) struct StateDoc {
 }
 
 /// Tenants, settings, flows and theme, with the indexes that keep 100k tenants fast.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
     tenants: BTreeMap<String, Tenant>,
     /// name → ids carrying it (more than one only after a bulk seed with repeated names).

@@ -147,6 +147,7 @@ async fn replay(name: &str, fx: &Value) -> Vec<String> {
             management_key: KEY.into(),
             state_file: None,
             seed_flows: false,
+            save_every_change: false,
             faults: descope_emulator::Faults::default(),
             seed: 0,
         },

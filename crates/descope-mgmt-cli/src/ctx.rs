@@ -505,6 +505,7 @@ impl Ctx {
             project_id: self.settings().await?.project_id.clone(),
             state_file: Some(dir.join("state.json")),
             seed_flows: true,
+            save_every_change: true,
             ..descope_emulator::Config::default()
         };
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -540,6 +541,10 @@ impl Ctx {
                 ));
             }
             err = err.hint("check them with `descope-mgmt doctor`");
+        } else if self.global.local && e.code() == Some(descope_emulator::STATE_NOT_SAVED) {
+            err = err.hint(
+                "nothing was changed: free some space there, or set DESCOPE_MGMT_HOME to a directory on another disk, then run the command again",
+            );
         } else if matches!(e, ApiError::Transport { .. }) {
             err = err.hint("check the network and the base URL with `descope-mgmt doctor`");
         } else if matches!(e, ApiError::Timeout { .. })

@@ -126,6 +126,7 @@ fn official_python_sdk_against_the_emulator() {
                 management_key: MANAGEMENT_KEY.into(),
                 state_file: None,
                 seed_flows: true,
+                save_every_change: false,
                 faults: descope_emulator::Faults::default(),
                 seed: 0,
             },

@@ -621,6 +621,22 @@ fn backup_cases(dir: &Path) -> Vec<Case> {
             1,
             &["tenant", "restore", &dir.join("b20.json").to_string_lossy()],
         ),
+        // review: restore of a child whose parent is gone
+        case(
+            "restore: the parent is gone (dry run)",
+            1,
+            &[
+                "tenant",
+                "restore",
+                &write_file(dir, "b21.json", orphan_backup()),
+                "--dry-run",
+            ],
+        ),
+        case(
+            "restore: the parent is gone",
+            1,
+            &["tenant", "restore", &dir.join("b21.json").to_string_lossy()],
+        ),
         case(
             "audit: unknown operation",
             64,
@@ -632,6 +648,18 @@ fn backup_cases(dir: &Path) -> Vec<Case> {
             &["audit", "list", "--request", "restore"],
         ),
     ]
+}
+
+/// A backup of a deleted tenant `orphan` whose parent `gone-parent` does not exist.
+fn orphan_backup() -> String {
+    json!({
+        "format_version": 1,
+        "metadata": {"timestamp": "2025-01-01T00:00:00Z", "operation": "delete", "target_type": "tenant",
+                     "target_id": "orphan", "project_id": PROJECT_ID, "tool_version": "0.1.0"},
+        "tenant": {"id": "orphan", "name": "Orphan", "parent": "gone-parent", "selfProvisioningDomains": []},
+        "settings": {}
+    })
+    .to_string()
 }
 
 /// A backup of a deleted tenant `gone` named `ACME`, the name the catalog's live tenant has.

@@ -82,7 +82,8 @@ pub fn write_atomic_with_mode(
 /// - a symlink is followed to its final target, which is written atomically in the target's
 ///   directory (the link stays a link); a dangling link creates its target;
 /// - a FIFO or character device (`/dev/null`, `/dev/stdout`, a named pipe) is written directly,
-///   as a shell redirection would; a write error (`/dev/full`: no space left) is an error;
+///   as a shell redirection would; a write error (`/dev/full`: no space left) is an error; a FIFO
+///   that nothing reads from is refused rather than waited on forever;
 /// - a directory, socket or block device is refused: it is never replaced.
 pub fn write_user_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let (target, through_fd) = final_target(path)?;
@@ -109,6 +110,13 @@ pub fn write_user_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
                     ),
                 ));
             }
+            // Held open until the write's own open: a reader that saw this writer close first
+            // would take it for the end of the data.
+            let _probe = if is_fifo(&meta) {
+                fifo_with_reader(path)?
+            } else {
+                None
+            };
             write_in_place(path, bytes, meta.is_file())
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -181,6 +189,50 @@ fn refused_kind(_meta: &fs::Metadata) -> Option<&'static str> {
 
 /// Writes to an existing FIFO or character device as it is (no temp file, no rename); a regular
 /// file reached through `/dev/stdout` and the like is truncated first, as `>` does.
+#[cfg(unix)]
+fn is_fifo(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_meta: &fs::Metadata) -> bool {
+    false
+}
+
+/// Opens a FIFO write-only without blocking, refusing one that no process has open for reading
+/// (ENXIO), where a blocking open would wait for a reader forever.
+#[cfg(target_os = "linux")]
+fn fifo_with_reader(path: &Path) -> Result<Option<fs::File>, StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    /// `O_NONBLOCK` on Linux.
+    const O_NONBLOCK: i32 = 0o4000;
+    /// `ENXIO`: "no such device or address", a FIFO with no reader.
+    const ENXIO: i32 = 6;
+    match fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(O_NONBLOCK)
+        .open(path)
+    {
+        // A reader is there: the blocking open that writes returns at once.
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.raw_os_error() == Some(ENXIO) => Err(StoreError::io(
+            "write",
+            path,
+            io::Error::new(
+                io::ErrorKind::NotConnected,
+                "nothing is reading from this FIFO; start the reader first, then run the command again",
+            ),
+        )),
+        Err(e) => Err(StoreError::io("open", path, e)),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn fifo_with_reader(_path: &Path) -> Result<Option<fs::File>, StoreError> {
+    Ok(None)
+}
+
 fn write_in_place(path: &Path, bytes: &[u8], truncate: bool) -> Result<(), StoreError> {
     let mut f = fs::OpenOptions::new()
         .write(true)

@@ -63,7 +63,18 @@ fn a_fifo_is_written_in_place() {
     );
     let p = fifo.clone();
     let reader = std::thread::spawn(move || fs::read_to_string(p).unwrap());
-    write_user_file(&fifo, b"through the pipe").unwrap();
+    // Until the reader's open is there, a FIFO with no reader is refused rather than waited on.
+    for _ in 0..3000 {
+        match write_user_file(&fifo, b"through the pipe") {
+            Err(e) if e.to_string().contains("nothing is reading from this FIFO") => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => {
+                other.unwrap();
+                break;
+            }
+        }
+    }
     // Checked before joining: a replaced FIFO would leave the reader waiting forever.
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(reader.join().unwrap(), "through the pipe");

@@ -39,6 +39,7 @@ async fn serve(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
             .unwrap_or(defaults.management_key),
         state_file: args.state.clone(),
         seed_flows: args.seed_flows,
+        save_every_change: false,
         faults: descope_emulator::Faults {
             latency_ms: args.latency,
             fail_rate: check_probability("--fail-rate", args.fail_rate)?,

@@ -76,18 +76,24 @@ pub fn to_file_text(v: &Value) -> String {
 
 /// Writes a file the user named: atomically (temp file, fsync, rename) for a regular file, to
 /// the final target of a symlink, in place for a FIFO or character device; never replaces a
-/// special file (see [`descope_store::write_user_file`]). A write error is exit 1.
-pub fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+/// special file (see [`descope_store::write_user_file`]). A write error is exit 1. The write
+/// runs off the command's task, so a signal while it blocks (a slow FIFO reader) still ends the
+/// run at once with exit 130.
+pub async fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| CliError::new(format!("cannot create {}: {e}", shown_path(parent))))?;
     }
-    descope_store::write_user_file(path, text.as_bytes()).map_err(|e| {
-        CliError::new(e.to_string()).hint(format!(
-            "{} was not changed; nothing else was written",
-            shown_path(path)
-        ))
-    })
+    let (target, bytes) = (path.to_owned(), text.as_bytes().to_vec());
+    tokio::task::spawn_blocking(move || descope_store::write_user_file(&target, &bytes))
+        .await
+        .map_err(|e| CliError::new(format!("cannot write {}: {e}", shown_path(path))))?
+        .map_err(|e| {
+            CliError::new(e.to_string()).hint(format!(
+                "{} was not changed; nothing else was written",
+                shown_path(path)
+            ))
+        })
 }
 
 async fn export_one(ctx: &Ctx, id: &str) -> Result<Value, CliError> {
@@ -145,7 +151,7 @@ async fn export(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
         for r in results {
             let (id, v) = r?;
             let path = dir.join(format!("{id}.json"));
-            write_file(&path, &to_file_text(&v))?;
+            write_file(&path, &to_file_text(&v)).await?;
             written.push(path);
         }
         written.sort();
@@ -167,7 +173,7 @@ async fn export(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
     let v = export_one(ctx, &id).await?;
     match &args.file {
         Some(f) => {
-            write_file(f, &to_file_text(&v))?;
+            write_file(f, &to_file_text(&v)).await?;
             ctx.out.status(&format!(
                 "Exported flow {} to {}",
                 shown(&id),

@@ -63,7 +63,7 @@ pub async fn export(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {
     let text = descope_spec::to_yaml(&desired);
     match &args.file {
         Some(f) => {
-            super::flow::write_file(f, &text)?;
+            super::flow::write_file(f, &text).await?;
             ctx.out.status(&format!(
                 "Exported {} tenant(s) to {}",
                 desired.len(),
@@ -636,7 +636,8 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
                 "{}\n",
                 serde_json::to_string_pretty(&doc).unwrap_or_default()
             ),
-        )?;
+        )
+        .await?;
         ctx.out
             .status(&format!("Saved the plan to {}", shown_path(out)));
     }

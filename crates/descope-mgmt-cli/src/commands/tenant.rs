@@ -660,6 +660,38 @@ fn name_conflict(
     ))
 }
 
+/// The error for a restore that would create `recorded` again under a parent that no longer
+/// exists (the service would refuse it with E112202), or `None` when the parent is there.
+async fn missing_parent(
+    ctx: &Ctx,
+    client: &Client,
+    backup: &Backup,
+    recorded: &Tenant,
+    live: Option<&Tenant>,
+    dry_run: bool,
+) -> Result<Option<CliError>, CliError> {
+    if live.is_some() || recorded.parent.is_empty() {
+        return Ok(None);
+    }
+    if load_opt(ctx, client, &recorded.parent).await?.is_some() {
+        return Ok(None);
+    }
+    let run = if dry_run { " (dry run)" } else { "" };
+    Ok(Some(
+        CliError::new(format!(
+            "the restore{run} from {} cannot create tenant {} again: its parent tenant {} no longer exists; nothing was changed",
+            backup.path.display(),
+            recorded.id,
+            recorded.parent
+        ))
+        .hint(format!(
+            "restore the parent first (`descope-mgmt tenant restore --latest {}`), then restore tenant {} again",
+            shell_quote(&recorded.parent),
+            recorded.id
+        )),
+    ))
+}
+
 /// `tenant restore`: plan, back up the present state, apply.
 pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     let client = ctx.client().await?;
@@ -720,6 +752,11 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
             args.dry_run,
         ));
     }
+    if let Some(e) =
+        missing_parent(ctx, client, &backup, &recorded, live.as_ref(), args.dry_run).await?
+    {
+        return Err(e);
+    }
     let all: Vec<FieldDiff> = fields.iter().chain(settings.iter()).cloned().collect();
     if let Some(l) = &live
         && !recorded.parent.is_empty()
@@ -756,6 +793,9 @@ pub async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     let wanted = wanted_tenant(&backup, &recorded, live.as_ref());
     if let Some(holder) = name_holder(ctx, client, &id, &wanted.name, live.as_ref()).await? {
         return Err(name_conflict(&backup, &id, &holder, live.is_some(), false));
+    }
+    if let Some(e) = missing_parent(ctx, client, &backup, &recorded, live.as_ref(), false).await? {
+        return Err(e);
     }
     let pre = match &live {
         Some(l) => Some(writer.backup(

@@ -24,7 +24,7 @@ pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {
             let theme = client.export_theme().await.map_err(|e| ctx.api_error(&e))?;
             match file {
                 Some(f) => {
-                    write_file(&f, &to_file_text(&theme))?;
+                    write_file(&f, &to_file_text(&theme)).await?;
                     ctx.out
                         .status(&format!("Exported the theme to {}", shown_path(&f)));
                 }

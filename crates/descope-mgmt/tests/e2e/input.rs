@@ -354,7 +354,16 @@ fn output_to_a_fifo_is_written_in_place() {
     assert!(status.success());
     let reader_path = fifo.clone();
     let reader = std::thread::spawn(move || std::fs::read_to_string(reader_path).unwrap());
-    export_to(&env, &fifo).expect(0);
+    // A FIFO with no reader yet is refused; retry until the reader's open is there.
+    let mut r = export_to(&env, &fifo);
+    for _ in 0..600 {
+        if !r.stderr.contains("nothing is reading from this FIFO") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        r = export_to(&env, &fifo);
+    }
+    r.expect(0);
     // Checked before joining: a replaced FIFO would leave the reader waiting forever.
     assert!(
         std::fs::symlink_metadata(&fifo)

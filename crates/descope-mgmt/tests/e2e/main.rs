@@ -6,6 +6,7 @@ mod input;
 mod network;
 mod reliability;
 mod restore_audit;
+mod review;
 mod safety;
 mod saved_plan;
 mod sync;
