@@ -577,8 +577,9 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// The number token written at `at` (a plain scalar), if the text there is one.
-    fn number_text_at(&mut self, at: Location) -> Option<&'a str> {
+    /// The plain token written at `at`: from there to a space, a comma, a closing bracket or a
+    /// comment.
+    fn token_at(&mut self, at: Location) -> Option<&'a str> {
         if self.line_starts.is_empty() {
             self.line_starts.push(0);
             self.line_starts
@@ -591,7 +592,12 @@ impl<'a> Validator<'a> {
         let end = rest
             .find([' ', '\t', '\r', ',', ']', '}', '#'])
             .unwrap_or(rest.len());
-        let token = &rest[..end];
+        Some(&rest[..end])
+    }
+
+    /// The number token written at `at` (a plain scalar), if the text there is one.
+    fn number_text_at(&mut self, at: Location) -> Option<&'a str> {
+        let token = self.token_at(at)?;
         let t = token.strip_prefix('+').unwrap_or(token);
         crate::rules::looks_like_number(t).then_some(token)
     }
@@ -599,14 +605,7 @@ impl<'a> Validator<'a> {
     /// The plain token at `at` when it is a decimal number written with a leading zero (`007`,
     /// `-012.5`), which YAML reads as a number without its zeros.
     fn leading_zero_number_at(&mut self, at: Location) -> Option<&'a str> {
-        let start = *self.line_starts.get(at.line.checked_sub(1)?)?;
-        let line = self.text[start..].split('\n').next()?;
-        let (off, _) = line.char_indices().nth(at.column.checked_sub(1)?)?;
-        let rest = &line[off..];
-        let end = rest
-            .find([' ', '\t', '\r', ',', ']', '}', '#'])
-            .unwrap_or(rest.len());
-        let token = &rest[..end];
+        let token = self.token_at(at)?;
         let body = token.trim_start_matches(['+', '-']);
         let digits = body.split(['.', 'e', 'E']).next().unwrap_or("");
         (digits.len() > 1
@@ -619,7 +618,6 @@ impl<'a> Validator<'a> {
     /// A number that is not an integer: refused when the way it is written is not the value a
     /// 64-bit float holds (an integer beyond 64 bits, too many digits), never silently rounded.
     fn check_number(&mut self, n: &serde_json::Number, at: Location, key: &str, tenant: &str) {
-        let _ = self.number_text_at(at); // indexes the lines on first use
         if let Some(token) = self.leading_zero_number_at(at) {
             // YAML reads `007` as the number 7 (a float here): a value like a zip code or an
             // account number would silently lose its zeros.
