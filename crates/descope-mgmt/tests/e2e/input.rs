@@ -2,11 +2,11 @@
 //! tenant; custom attribute values kept exactly or refused; user-named output files written
 //! through symlinks, in place for FIFOs and devices, never replacing a special file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::json;
 
-use crate::{assert_converged, env};
+use crate::{SmallFs, assert_converged, env};
 use descope_testkit::TestEnv;
 
 const BAD_DOMAINS: &[&str] = &["BAD..com", "UP..Case", "has space.com"];
@@ -434,51 +434,17 @@ fn output_to_a_directory_or_socket_is_refused() {
     );
 }
 
-/// A 64 KiB tmpfs, unmounted on drop; `None` where mounting is not allowed.
-struct SmallFs {
-    path: PathBuf,
-    /// Removed after the unmount (fields drop after `drop`).
-    _dir: tempfile::TempDir,
-}
-
-impl SmallFs {
-    fn mount() -> Option<Self> {
-        let dir = tempfile::tempdir().ok()?;
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
-            .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?
-            .success();
-        ok.then(|| Self {
-            path: dir.path().to_owned(),
-            _dir: dir,
-        })
-    }
-}
-
-impl Drop for SmallFs {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg(&self.path)
-            .status();
-    }
-}
-
 #[test]
 fn a_full_disk_names_the_file_once_and_leaves_it_unchanged() {
-    let Some(fs) = SmallFs::mount() else {
+    // Dropped after `fs`, so the mount point outlives the mount.
+    let dir = tempfile::tempdir().unwrap();
+    let Some(fs) = SmallFs::mount(dir.path(), "64k") else {
         return; // not allowed to mount a small file system here
     };
     let env = seeded();
     let out = fs.path.join("tenants.yaml");
     std::fs::write(&out, "old\n").unwrap();
-    // Fill the file system.
-    let filler = vec![0u8; 4096];
-    let mut f = std::fs::File::create(fs.path.join("fill")).unwrap();
-    while std::io::Write::write_all(&mut f, &filler).is_ok() {}
-    drop(f);
+    fs.fill();
     let r = export_to(&env, &out);
     r.expect(1);
     let first = r.stderr.lines().next().unwrap_or_default();

@@ -57,3 +57,42 @@ pub fn assert_converged(env: &TestEnv, file: &str) {
     ])
     .expect(0);
 }
+
+/// A tmpfs of `size`, mounted at `at` and unmounted on drop; `None` where mounting is not allowed.
+pub struct SmallFs {
+    pub path: std::path::PathBuf,
+}
+
+impl SmallFs {
+    pub fn mount(at: &std::path::Path, size: &str) -> Option<Self> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?
+            .success();
+        ok.then(|| Self {
+            path: at.to_owned(),
+        })
+    }
+
+    /// Writes a file until the file system is full.
+    pub fn fill(&self) -> std::path::PathBuf {
+        let fill = self.path.join("fill");
+        let chunk = vec![0u8; 1024];
+        let mut f = std::fs::File::create(&fill).unwrap();
+        while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
+        let _ = f.sync_all();
+        fill
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(&self.path)
+            .status();
+    }
+}

@@ -1,49 +1,10 @@
 //! Defects found in review after issue 11: `--local` writes whose state cannot be saved, user
 //! files that are FIFOs without a reader, restores of a child whose parent is gone.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::env;
+use crate::{SmallFs, env};
 use descope_testkit::{Run, TestEnv};
-
-/// A tmpfs of `size`, mounted at `at` and unmounted on drop; `None` where mounting is not allowed.
-struct SmallFs {
-    path: PathBuf,
-}
-
-impl SmallFs {
-    fn mount(at: &Path, size: &str) -> Option<Self> {
-        std::fs::create_dir_all(at).ok()?;
-        let ok = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(at)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .ok()?
-            .success();
-        ok.then(|| Self {
-            path: at.to_owned(),
-        })
-    }
-
-    /// Writes a file until the file system is full.
-    fn fill(&self) -> PathBuf {
-        let fill = self.path.join("fill");
-        let chunk = vec![0u8; 1024];
-        let mut f = std::fs::File::create(&fill).unwrap();
-        while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
-        let _ = f.sync_all();
-        fill
-    }
-}
-
-impl Drop for SmallFs {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg(&self.path)
-            .status();
-    }
-}
 
 /// Runs `--local args` with the test's home (no service settings from the environment).
 fn local(env: &TestEnv, args: &[&str]) -> Run {
