@@ -48,6 +48,16 @@ fn temporary_name(old: &str, id: &str, n: usize) -> String {
     name
 }
 
+/// The live tenants by id, and the id of the tenant that holds each name.
+fn live_index(live: &[Tenant]) -> (HashMap<&str, &Tenant>, HashMap<&str, &str>) {
+    let by_id = live.iter().map(|t| (t.id.as_str(), t)).collect();
+    let holder = live
+        .iter()
+        .map(|t| (t.name.as_str(), t.id.as_str()))
+        .collect();
+    (by_id, holder)
+}
+
 /// The renames that form cycles (each tenant wants the name another one in the cycle has),
 /// and, for the tenant with the smallest id in each cycle, the temporary name it takes first.
 /// A pure function of the changes and the live tenants, by tenant id.
@@ -61,11 +71,7 @@ pub fn temporary_names(changes: &[Change], live: &[Tenant]) -> BTreeMap<String, 
     if renames < 2 {
         return BTreeMap::new();
     }
-    let by_id: HashMap<&str, &Tenant> = live.iter().map(|t| (t.id.as_str(), t)).collect();
-    let holder: HashMap<&str, &str> = live
-        .iter()
-        .map(|t| (t.name.as_str(), t.id.as_str()))
-        .collect();
+    let (by_id, holder) = live_index(live);
     let index: HashMap<&str, usize> = changes
         .iter()
         .enumerate()
@@ -154,11 +160,7 @@ pub fn temporary_names(changes: &[Change], live: &[Tenant]) -> BTreeMap<String, 
 /// `live` is the project the plan was made against. Unchanged entries get no step.
 #[must_use]
 pub fn schedule(changes: &[Change], live: &[Tenant]) -> Vec<Vec<Step>> {
-    let by_id: HashMap<&str, &Tenant> = live.iter().map(|t| (t.id.as_str(), t)).collect();
-    let holder: HashMap<&str, &str> = live
-        .iter()
-        .map(|t| (t.name.as_str(), t.id.as_str()))
-        .collect();
+    let (by_id, holder) = live_index(live);
     let index: HashMap<&str, usize> = changes
         .iter()
         .enumerate()
