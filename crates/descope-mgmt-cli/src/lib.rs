@@ -6,8 +6,14 @@ pub mod commands;
 pub mod ctx;
 pub mod env;
 pub mod error;
+pub mod files;
 pub mod output;
 pub mod profile;
+pub mod prompts;
+pub mod restore_lookup;
+pub mod shell;
+pub mod signals;
+pub mod spec_file;
 pub mod write;
 
 use std::ffi::OsString;
@@ -145,7 +151,7 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
                     other => other,
                 };
             }
-            () = commands::sync::wait_for_signal() => {
+            () = signals::wait_for_signal() => {
                 signals += 1;
                 ctx.interrupt.trigger();
                 let in_flight = ctx.interrupt.writes_in_flight();

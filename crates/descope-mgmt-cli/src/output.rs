@@ -349,7 +349,7 @@ impl Out {
         });
         let answer = tokio::task::block_in_place(|| {
             handle.block_on(async {
-                let signal = crate::commands::sync::wait_for_signal();
+                let signal = crate::signals::wait_for_signal();
                 tokio::pin!(signal);
                 // The first poll installs the signal listeners: only then is the prompt shown,
                 // so a Ctrl-C typed at it is always seen.

@@ -81,7 +81,7 @@ async fn serve(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
     ctx.out.data_text(&format!("http://{addr}\n"));
     ctx.out.status("Ctrl-C stops it.");
     // Ctrl-C or SIGTERM stops it gracefully, flushing --state.
-    let shutdown = crate::commands::sync::wait_for_signal();
+    let shutdown = crate::signals::wait_for_signal();
     descope_emulator::serve(listener, config, shutdown)
         .await
         .map_err(|e| CliError::new(format!("emulator stopped: {e}")))?;

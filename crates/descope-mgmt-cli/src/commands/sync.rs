@@ -15,11 +15,11 @@ use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::show_value;
-use super::tenant::shell_quote;
 use crate::args::{TenantExportArgs, TenantSyncArgs};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Format, Table, shown, shown_path};
+use crate::shell::shell_quote;
 use crate::write::Writer;
 
 /// Version of the saved plan format (`--out PLAN.json`).
@@ -63,7 +63,7 @@ pub async fn export(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {
     let text = descope_spec::to_yaml(&desired);
     match &args.file {
         Some(f) => {
-            super::flow::write_file(f, &text).await?;
+            crate::files::write_file(f, &text).await?;
             ctx.out.status(&format!(
                 "Exported {} tenant(s) to {}",
                 desired.len(),
@@ -472,7 +472,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     }
     // Offline checks first: a bad file fails before any request.
     let spec = match &args.config {
-        Some(f) => Some(super::config::load_spec(ctx, f)?),
+        Some(f) => Some(crate::spec_file::load_spec(ctx, f)?),
         None => None,
     };
     let saved = match &args.plan {
@@ -630,7 +630,7 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         options: &opts,
     };
     if let Some(out) = &args.out {
-        super::flow::write_file(
+        crate::files::write_file(
             out,
             &format!(
                 "{}\n",
@@ -918,31 +918,6 @@ async fn apply(
         &renamed_temporarily,
         ctx.interrupt.stopped(),
     )
-}
-
-/// Resolves on Ctrl-C (SIGINT) or SIGTERM.
-pub async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).ok();
-        let term_fut = async {
-            match term.as_mut() {
-                Some(t) => {
-                    t.recv().await;
-                }
-                None => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            () = term_fut => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 async fn apply_one(

@@ -13,6 +13,8 @@ use crate::args::{
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Table, shown, shown_path};
+use crate::restore_lookup::find_backup;
+use crate::shell::shell_quote;
 use crate::write::Writer;
 
 /// One changed field, old → new (the names are tenants.yaml keys).
@@ -372,34 +374,6 @@ fn report_update(
     Ok(Exit::Success)
 }
 
-/// Quotes a path for a copy-pasteable command.
-#[must_use]
-pub fn shell_quote(s: &str) -> String {
-    if s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"/._-:+@".contains(&b))
-    {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
-}
-
-/// Asks for confirmation of destructive work: a prompt on a terminal, `--yes` otherwise.
-pub fn confirm(ctx: &Ctx, question: &str) -> Result<(), CliError> {
-    if ctx.global.yes {
-        return Ok(());
-    }
-    match ctx.out.confirm(question) {
-        _ if ctx.out.prompt_interrupted() => Err(crate::prompt_interrupted()),
-        Some(true) => Ok(()),
-        Some(false) => Err(CliError::new("cancelled; nothing was changed")),
-        None => Err(CliError::new(
-            "refusing to delete without confirmation: stdin is not a terminal",
-        )
-        .hint("pass --yes to confirm non-interactively")),
-    }
-}
-
 /// `tenant delete`: backup (with settings) first, confirm, delete, print the undo command.
 pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
     let client = ctx.client().await?;
@@ -424,7 +398,7 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
         }
         return Ok(Exit::Success);
     }
-    confirm(
+    crate::prompts::confirm(
         ctx,
         &format!(
             "Delete tenant {} ({}){cascade}?",
@@ -470,59 +444,6 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
         shell_quote(&backup.display().to_string())
     ));
     Ok(Exit::Success)
-}
-
-/// Finds the backup named by `restore` arguments.
-pub fn find_backup(
-    ctx: &Ctx,
-    project_id: &str,
-    args: &RestoreArgs,
-    kind: TargetType,
-) -> Result<Backup, CliError> {
-    let store = ctx.data_dir()?.backups(project_id);
-    let backup = if let Some(id) = &args.latest {
-        store.latest(kind, id)?.ok_or_else(|| {
-            CliError::new(format!(
-                "no backup of {kind} `{id}` in project {project_id}"
-            ))
-            .hint(match kind {
-                // `backup list` filters by tenant or flow; theme backups are in the full list.
-                TargetType::Theme => "see what there is with `descope-mgmt backup list`".to_owned(),
-                _ => format!("see what there is with `descope-mgmt backup list --{kind} {id}`"),
-            })
-        })?
-    } else {
-        let name = args.backup.as_deref().unwrap_or_default();
-        let path = store.resolve(name)?;
-        descope_store::load_backup(&path)?
-    };
-    if backup.metadata.target_type != kind {
-        return Err(CliError::new(format!(
-            "{} is a backup of {} `{}`, not of a {kind}",
-            shown_path(&backup.path),
-            backup.metadata.target_type,
-            backup.metadata.target_id
-        ))
-        .hint(format!(
-            "restore it with `descope-mgmt {} restore`",
-            backup.metadata.target_type
-        )));
-    }
-    match &backup.metadata.project_id {
-        None => ctx.out.warn(&format!(
-            "{} records no project; restoring into the current project {project_id}",
-            shown_path(&backup.path)
-        )),
-        Some(p) if p != project_id && !args.force_project => {
-            return Err(CliError::new(format!(
-                "{} was taken in project {p}, not in the current project {project_id}",
-                shown_path(&backup.path)
-            ))
-            .hint("pass --force-project to restore it here anyway"));
-        }
-        Some(_) => {}
-    }
-    Ok(backup)
 }
 
 /// The tenant a backup recorded. Seed-format backups name self-provisioning domains `domains`.

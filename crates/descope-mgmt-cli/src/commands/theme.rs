@@ -5,12 +5,13 @@ use std::path::Path;
 use descope_store::TargetType;
 use serde_json::Value;
 
-use super::flow::{canonical, to_file_text, write_file};
-use super::tenant::{find_backup, shell_quote};
 use crate::args::{RestoreArgs, ThemeCommand};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
+use crate::files::{canonical, to_file_text, write_file};
 use crate::output::shown_path;
+use crate::restore_lookup::find_backup;
+use crate::shell::shell_quote;
 use crate::write::Writer;
 
 /// The theme backups and audit records are filed under.
@@ -45,7 +46,7 @@ pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::new(format!("cannot read {}: {e}", shown_path(path))))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
-        super::flow::json_file_error(path, &text, &e)
+        crate::files::json_file_error(path, &text, &e)
             .hint("a theme file is what `descope-mgmt theme export` writes; nothing was deployed")
     })?;
     let theme = match v.get("theme") {
