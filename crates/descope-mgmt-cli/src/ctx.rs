@@ -76,7 +76,7 @@ pub const DOCTOR_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Errors
 /// A message saying what a valid value looks like.
 pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let d = crate::commands::parse_duration(s)
+    let d = crate::values::parse_duration(s)
         .map_err(|_| format!("`{s}` is not a duration; write a number and a unit, e.g. 30s, 2m"))?;
     if d.is_zero() {
         return Err(format!(

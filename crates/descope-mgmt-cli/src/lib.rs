@@ -2,11 +2,13 @@
 //! an exit code. `run` can be called more than once in one process.
 
 pub mod args;
+pub mod backups;
 pub mod commands;
 pub mod ctx;
 pub mod env;
 pub mod error;
 pub mod files;
+pub mod flows;
 pub mod output;
 pub mod profile;
 pub mod prompts;
@@ -14,6 +16,9 @@ pub mod restore_lookup;
 pub mod shell;
 pub mod signals;
 pub mod spec_file;
+pub mod tenants;
+pub mod theme;
+pub mod values;
 pub mod write;
 
 use std::ffi::OsString;

@@ -1,11 +1,28 @@
-//! Finding the backup a `restore` command names.
+//! Finding the backup a `restore` command names, and the arguments that name it.
 
+use clap::Args;
 use descope_store::{Backup, TargetType};
 
-use crate::args::RestoreArgs;
 use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::output::shown_path;
+
+/// `tenant restore`, `flow restore`, `theme restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Backup file (a path, or a name as `backup list` prints it)
+    #[arg(required_unless_present = "latest", conflicts_with = "latest")]
+    pub backup: Option<String>,
+    /// Restore the newest backup of this id
+    #[arg(long, value_name = "ID")]
+    pub latest: Option<String>,
+    /// Show the restore plan; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Restore a backup recorded in another project
+    #[arg(long)]
+    pub force_project: bool,
+}
 
 /// Finds the backup named by `restore` arguments.
 pub fn find_backup(

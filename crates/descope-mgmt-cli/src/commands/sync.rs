@@ -14,12 +14,12 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
-use super::show_value;
 use crate::args::{TenantExportArgs, TenantSyncArgs};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Format, Table, shown, shown_path};
 use crate::shell::shell_quote;
+use crate::values::show_value;
 use crate::write::Writer;
 
 /// Version of the saved plan format (`--out PLAN.json`).

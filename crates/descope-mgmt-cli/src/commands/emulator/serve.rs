@@ -1,13 +1,45 @@
 //! `emulator serve`: the local emulator of the Descope management API, until Ctrl-C.
 
-use crate::args::{EmulatorCommand, EmulatorServeArgs};
+use std::path::PathBuf;
+
+use clap::Args;
+
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 
-/// Runs an emulator command.
-pub async fn run(ctx: &Ctx, cmd: EmulatorCommand) -> CliResult {
-    let EmulatorCommand::Serve(args) = cmd;
-    serve(ctx, &args).await
+/// `emulator serve`. The global `--project-id` sets the project id it accepts.
+#[derive(Debug, Args)]
+pub struct EmulatorServeArgs {
+    /// Port on 127.0.0.1 (0 = any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Address to bind (loopback by default)
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Management key the emulator accepts
+    #[arg(long, value_name = "KEY")]
+    pub management_key: Option<String>,
+    /// Persist state to this file (atomically; survives restart)
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Seed realistic flows and a theme
+    #[arg(long)]
+    pub seed_flows: bool,
+    /// Added latency per request, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Probability of answering 503
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Probability of closing the connection without a response
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub drop_rate: f64,
+    /// Requests allowed per window, as N/SECS (e.g. 100/60)
+    #[arg(long, value_name = "N/SECS")]
+    pub rate_limit: Option<String>,
+    /// Seed of the fault generator
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
 }
 
 fn check_probability(name: &str, p: f64) -> Result<f64, CliError> {
@@ -20,7 +52,8 @@ fn check_probability(name: &str, p: f64) -> Result<f64, CliError> {
     }
 }
 
-async fn serve(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
+/// `emulator serve`.
+pub async fn run(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
     let rate_limit = args
         .rate_limit
         .as_deref()

@@ -1,45 +1,20 @@
-//! `theme export | deploy | restore`: the project theme as a JSON file, deployed backup-first.
+//! The project theme: reading a theme file, and replacing the live theme backup-first (what
+//! `theme deploy` and `theme restore` both do).
 
 use std::path::Path;
 
 use descope_store::TargetType;
 use serde_json::Value;
 
-use crate::args::{RestoreArgs, ThemeCommand};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::files::{canonical, to_file_text, write_file};
+use crate::files::canonical;
 use crate::output::shown_path;
-use crate::restore_lookup::find_backup;
 use crate::shell::shell_quote;
 use crate::write::Writer;
 
 /// The theme backups and audit records are filed under.
-const THEME_ID: &str = "project";
-
-/// Runs a theme command.
-pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {
-    match cmd {
-        ThemeCommand::Export { file } => {
-            let client = ctx.client().await?;
-            let theme = client.export_theme().await.map_err(|e| ctx.api_error(&e))?;
-            match file {
-                Some(f) => {
-                    write_file(&f, &to_file_text(&theme)).await?;
-                    ctx.out
-                        .status(&format!("Exported the theme to {}", shown_path(&f)));
-                }
-                None => ctx.out.data_text(&to_file_text(&theme)),
-            }
-            Ok(Exit::Success)
-        }
-        ThemeCommand::Deploy { file, dry_run } => {
-            let theme = read_theme_file(&file)?;
-            replace(ctx, &theme, &file.display().to_string(), dry_run, "deploy").await
-        }
-        ThemeCommand::Restore(args) => restore(ctx, &args).await,
-    }
-}
+pub const THEME_ID: &str = "project";
 
 /// Reads a theme file: `{"styles", "componentsVersion", …}` or the export answer `{"theme": {…}}`.
 pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
@@ -66,7 +41,10 @@ pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
     Ok(theme)
 }
 
-async fn replace(
+/// Replaces the live theme with `theme` (from `source`, named in messages): shows what changes,
+/// then backs up the live theme and imports, unless `dry_run`. `operation` is `deploy` or
+/// `restore`, as the backup and the final message record it.
+pub async fn replace(
     ctx: &Ctx,
     theme: &Value,
     source: &str,
@@ -138,26 +116,4 @@ async fn replace(
         shell_quote(&backup.display().to_string())
     ));
     Ok(Exit::Success)
-}
-
-async fn restore(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
-    let project_id = ctx.settings().await?.project_id.clone();
-    let mut args = RestoreArgs {
-        backup: args.backup.clone(),
-        latest: args.latest.clone(),
-        dry_run: args.dry_run,
-        force_project: args.force_project,
-    };
-    if args.latest.as_deref() == Some("") {
-        args.latest = Some(THEME_ID.to_owned());
-    }
-    let backup = find_backup(ctx, &project_id, &args, TargetType::Theme)?;
-    replace(
-        ctx,
-        &backup.object,
-        &backup.path.display().to_string(),
-        args.dry_run,
-        "restore",
-    )
-    .await
 }

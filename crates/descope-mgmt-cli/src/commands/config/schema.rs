@@ -1,0 +1,10 @@
+//! `config schema`: the JSON Schema of tenants.yaml, for editors.
+
+use crate::ctx::Ctx;
+use crate::error::{CliResult, Exit};
+
+/// `config schema`.
+pub fn run(ctx: &Ctx) -> CliResult {
+    ctx.out.data_json(&descope_spec::json_schema());
+    Ok(Exit::Success)
+}
