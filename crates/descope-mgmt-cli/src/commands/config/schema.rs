@@ -3,7 +3,7 @@
 use crate::ctx::Ctx;
 use crate::error::{CliResult, Exit};
 
-/// `config schema`.
+/// `config schema`: the schema as JSON on stdout (offline).
 pub fn run(ctx: &Ctx) -> CliResult {
     ctx.out.data_json(&descope_spec::json_schema());
     Ok(Exit::Success)

@@ -52,7 +52,7 @@ fn check_probability(name: &str, p: f64) -> Result<f64, CliError> {
     }
 }
 
-/// `emulator serve`.
+/// `emulator serve`: prints its URL as the one line on stdout, then serves until a signal.
 pub async fn run(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
     let rate_limit = args
         .rate_limit

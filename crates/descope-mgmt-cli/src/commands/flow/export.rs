@@ -51,7 +51,7 @@ fn flow_error(ctx: &Ctx, e: &ApiError, id: &str) -> CliError {
     ctx.api_error(e)
 }
 
-/// `flow export`.
+/// `flow export`: the flow files are canonical JSON, so a re-export diffs cleanly in git.
 pub async fn run(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
     if args.all {
         let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));

@@ -4,7 +4,7 @@ use crate::ctx::Ctx;
 use crate::error::{CliResult, Exit};
 use crate::output::Table;
 
-/// `flow list`.
+/// `flow list`: the flows as the service lists them, sorted by id.
 pub async fn run(ctx: &Ctx) -> CliResult {
     let client = ctx.client().await?;
     let mut flows = client

@@ -37,7 +37,7 @@ pub struct TenantCreateArgs {
     pub disabled: bool,
 }
 
-/// `tenant create`.
+/// `tenant create`: flags checked first (exit 64, nothing sent), then one audited create.
 pub async fn run(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
     check_fields(
         args.id.as_deref(),

@@ -16,7 +16,7 @@ pub struct TenantGetArgs {
     pub id: String,
 }
 
-/// `tenant get`.
+/// `tenant get`: the tenant and its settings, as one object.
 pub async fn run(ctx: &Ctx, args: &TenantGetArgs) -> CliResult {
     let id = args.id.as_str();
     let client = ctx.client().await?;

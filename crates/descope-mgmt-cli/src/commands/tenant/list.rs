@@ -17,7 +17,7 @@ pub struct TenantListArgs {
     pub domain: Option<String>,
 }
 
-/// `tenant list`.
+/// `tenant list`: filtered by domain on the service, by name here.
 pub async fn run(ctx: &Ctx, args: &TenantListArgs) -> CliResult {
     let client = ctx.client().await?;
     let mut tenants = match &args.domain {

@@ -18,7 +18,7 @@ pub struct ThemeDeployArgs {
     pub dry_run: bool,
 }
 
-/// `theme deploy`.
+/// `theme deploy`: the file is read and checked before the live theme is touched.
 pub async fn run(ctx: &Ctx, args: &ThemeDeployArgs) -> CliResult {
     let theme = read_theme_file(&args.file)?;
     replace(

@@ -17,7 +17,7 @@ pub struct ThemeExportArgs {
     pub file: Option<PathBuf>,
 }
 
-/// `theme export`.
+/// `theme export`: canonical JSON, to stdout or written atomically to a file.
 pub async fn run(ctx: &Ctx, args: &ThemeExportArgs) -> CliResult {
     let client = ctx.client().await?;
     let theme = client.export_theme().await.map_err(|e| ctx.api_error(&e))?;
