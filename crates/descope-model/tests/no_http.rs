@@ -6,14 +6,31 @@ use std::path::Path;
 use std::process::Command;
 
 /// Crates that mean "an HTTP client or server, or its runtime, is compiled in".
-const HTTP: &[&str] = &["reqwest", "hyper", "hyper-util", "h2", "tokio", "axum", "rustls"];
+const HTTP: &[&str] = &[
+    "reqwest",
+    "hyper",
+    "hyper-util",
+    "h2",
+    "tokio",
+    "axum",
+    "rustls",
+];
 
 /// The package names in `package`'s normal dependency tree (itself included).
 fn normal_deps(package: &str) -> Vec<String> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.toml");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = Command::new(cargo)
-        .args(["tree", "--offline", "-e", "normal", "--prefix", "none", "-p", package])
+        .args([
+            "tree",
+            "--offline",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-p",
+            package,
+        ])
         .arg("--manifest-path")
         .arg(&workspace)
         .output()
