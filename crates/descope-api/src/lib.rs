@@ -2,7 +2,6 @@
 //! It never prints; callers decide what to show. The management key never appears in any error,
 //! `Debug` output or log line.
 
-mod attrs;
 mod client;
 #[cfg(test)]
 mod client_tests;
@@ -10,13 +9,15 @@ mod config;
 mod error;
 mod flows;
 mod gate;
-pub mod hash;
 pub mod models;
 mod retry;
 mod tenants;
 #[cfg(test)]
 mod timeout_tests;
 mod wait;
+
+/// The fast map of in-memory indexes, from descope-model (where it now lives).
+pub use descope_model::hash;
 
 pub use client::Client;
 pub use config::{

@@ -1,20 +1,18 @@
-//! The shared emulator instance: configuration, the store behind a lock, fault engine, journal,
-//! persistence bookkeeping, and the routers of the service and admin APIs.
+//! The shared emulator instance: configuration, the store behind a lock, fault engine, journal and
+//! persistence bookkeeping. The handlers take it as their state; the routers that wire them up
+//! are in `routes`, so this module imports no handler module.
 
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::faults::FaultEngine;
 use crate::journal::Journal;
-use crate::persist::{Persistence, read_state};
-use crate::respond::ApiError;
+use crate::seed::seed;
+use crate::state_file::{Persistence, read_state};
 use crate::store::Store;
-use crate::{Config, EmulatorError, admin, flows, tenants};
+use crate::{Config, EmulatorError};
 
 /// Alphabet of generated tenant ids.
 const ID_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -54,7 +52,7 @@ impl App {
         if let Some(doc) = loaded {
             store.load_doc(doc);
         } else if config.seed_flows {
-            flows::seed(&mut store);
+            seed(&mut store);
         }
         let app = Arc::new(Self {
             expected_token: format!("{}:{}", config.project_id, config.management_key),
@@ -107,7 +105,7 @@ impl App {
             let mut store = self.write_store();
             store.clear();
             if self.config.seed_flows {
-                flows::seed(&mut store);
+                seed(&mut store);
             }
         }
         self.journal.clear();
@@ -126,99 +124,4 @@ pub(crate) fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
-}
-
-/// The service API (reference §2, §3).
-pub(crate) fn service_router(app: Arc<App>) -> Router {
-    let router = Router::new()
-        .route("/v1/mgmt/tenant/create", post(tenants::create))
-        .route("/v1/mgmt/tenant/update", post(tenants::update))
-        .route(
-            "/v1/mgmt/tenant/patch",
-            axum::routing::patch(tenants::patch),
-        )
-        .route(
-            "/v2/mgmt/tenant/adminlinks/sso/generate",
-            post(tenants::admin_link_generate),
-        )
-        .route(
-            "/v1/mgmt/tenant/adminlinks/sso/revoke",
-            post(tenants::admin_link_revoke),
-        )
-        .route("/v1/mgmt/tenant/delete", post(tenants::delete))
-        .route("/v1/mgmt/tenant", get(tenants::load))
-        .route("/v1/mgmt/tenant/all", get(tenants::load_all))
-        .route("/v1/mgmt/tenant/search", post(tenants::search))
-        .route(
-            "/v1/mgmt/tenant/settings",
-            get(tenants::get_settings).post(tenants::set_settings),
-        )
-        .route(
-            "/v1/mgmt/tenant/updateDefaultRoles",
-            post(tenants::update_default_roles),
-        )
-        .route("/v1/mgmt/license", get(tenants::license))
-        .route("/v1/mgmt/flow/list", post(flows::list))
-        .route("/v1/mgmt/flow/delete", post(flows::delete))
-        .route("/v1/mgmt/flow/export", post(flows::export_v1))
-        .route("/v1/mgmt/flow/import", post(flows::import_v1))
-        .route("/v2/mgmt/flow/export", post(flows::export_v2))
-        .route("/v2/mgmt/flow/import", post(flows::import_v2))
-        .route("/v1/mgmt/theme/export", post(flows::theme_export_v1))
-        .route("/v1/mgmt/theme/import", post(flows::theme_import_v1))
-        .route("/v2/mgmt/theme/export", post(flows::theme_export_v2))
-        .route("/v2/mgmt/theme/import", post(flows::theme_import_v2))
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(wrong_method)
-        .layer(DefaultBodyLimit::disable());
-    let router = if app.config.save_every_change {
-        router.layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            crate::persist::save_each_change,
-        ))
-    } else {
-        router
-    };
-    router.with_state(app)
-}
-
-/// The admin API under `/__emulator/` (docs/architecture.md).
-pub(crate) fn admin_router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/__emulator/reset", post(admin::reset))
-        .route(
-            "/__emulator/state",
-            get(admin::get_state).put(admin::put_state),
-        )
-        .route("/__emulator/seed", post(admin::seed))
-        .route(
-            "/__emulator/journal",
-            get(admin::get_journal).delete(admin::clear_journal),
-        )
-        .route(
-            "/__emulator/faults",
-            get(admin::get_faults).put(admin::put_faults),
-        )
-        .fallback(unknown_path)
-        .method_not_allowed_fallback(wrong_method)
-        .layer(DefaultBodyLimit::disable())
-        .with_state(app)
-}
-
-async fn unknown_path(uri: axum::http::Uri) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::NOT_FOUND,
-        "E011404",
-        "Not found",
-        format!("No such endpoint: {}", uri.path()),
-    )
-}
-
-async fn wrong_method(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "E011405",
-        "Method not allowed",
-        format!("{method} is not allowed on {}", uri.path()),
-    )
 }

@@ -29,7 +29,10 @@ mod flows;
 mod journal;
 mod persist;
 mod respond;
+mod routes;
+mod seed;
 mod server;
+mod state_file;
 mod store;
 mod tenants;
 
@@ -304,7 +307,7 @@ impl InProcess {
         let token = app.expected_token.clone();
         Self {
             runtime,
-            router: app::service_router(app),
+            router: routes::service_router(app),
             token,
         }
     }

@@ -21,11 +21,12 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use crate::EmulatorError;
-use crate::app::{self, App};
+use crate::app::App;
 use crate::faults::{Draw, DropPoint};
 use crate::journal::Note;
 use crate::persist;
 use crate::respond::ApiError;
+use crate::routes;
 
 /// Largest service request body accepted (the admin API has no limit, for bulk seeds).
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -54,8 +55,8 @@ pub(crate) async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), EmulatorError> {
     let routers = Arc::new(Routers {
-        service: app::service_router(app.clone()),
-        admin: app::admin_router(app.clone()),
+        service: routes::service_router(app.clone()),
+        admin: routes::admin_router(app.clone()),
         app: app.clone(),
     });
     let (stop_tx, stop_rx) = watch::channel(false);

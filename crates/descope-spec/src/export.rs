@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use descope_api::Tenant;
+use descope_model::Tenant;
 use serde_json::Value;
 
 use crate::substitute::escape;
@@ -38,7 +38,7 @@ pub fn desired_from_live(t: &Tenant) -> DesiredTenant {
 /// any JSON, a file only strings, numbers, booleans and lists of non-empty strings), with what
 /// it holds in the user's words.
 #[must_use]
-pub fn unexpressed_attribute(attrs: &descope_api::Attrs) -> Option<(&str, &'static str)> {
+pub fn unexpressed_attribute(attrs: &descope_model::Attrs) -> Option<(&str, &'static str)> {
     attrs.iter().find_map(|(k, v)| {
         let what = match v {
             Value::Null => "null",

@@ -44,7 +44,7 @@ pub struct DesiredTenant {
     /// Self-provisioning domains (wire: `selfProvisioningDomains`), in file order.
     pub domains: Option<Vec<String>>,
     /// Values are string, number, bool or list of strings.
-    pub custom_attributes: Option<descope_api::Attrs>,
+    pub custom_attributes: Option<descope_model::Attrs>,
     pub enforce_sso: Option<bool>,
     pub disabled: Option<bool>,
     /// Create-time only.

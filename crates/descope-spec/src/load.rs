@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use descope_api::hash::{FastMap, fast_map};
+use descope_model::hash::{FastMap, fast_map};
 use std::path::Path;
 
 use serde_saphyr::{MessageFormatter, UserMessageFormatter};
@@ -825,7 +825,7 @@ impl<'a> Validator<'a> {
                     out.push((key, v.into_json()));
                 }
             }
-            out.into_iter().collect::<descope_api::Attrs>()
+            out.into_iter().collect::<descope_model::Attrs>()
         });
 
         let parent_location = raw.parent.as_ref().map_or(at, |p| p.at);

@@ -108,7 +108,7 @@ fn values_read_back_from_the_service_export_and_reparse_exactly() {
             "tags": ["1", "two"]}}"#,
     )
     .unwrap();
-    let mut tenant = descope_api::Tenant {
+    let mut tenant = descope_model::Tenant {
         id: "a".into(),
         name: "A".into(),
         ..Default::default()

@@ -1,9 +1,9 @@
 //! Export round trips and the JSON Schema.
 
-use descope_api::Attrs;
+use descope_model::Attrs;
 use std::path::Path;
 
-use descope_api::Tenant;
+use descope_model::Tenant;
 use descope_spec::{DesiredTenant, desired_from_live, json_schema, parse, to_yaml};
 use serde_json::json;
 

@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::atomic::{create_private_dir_all, sync_dir, write_new_unique};
-use crate::data_dir::{DataDir, validate_project_id};
 use crate::error::StoreError;
+use crate::project_id::validate_project_id;
 use crate::target::TargetType;
 
 /// The backup format this version writes, and the newest it reads.
@@ -312,10 +312,10 @@ pub struct PruneOutcome {
     pub kept_orphans: Vec<PathBuf>,
 }
 
-/// Backups of every project under `<data>/backups/`, in one listing ordered by recorded
-/// timestamp. A project directory that cannot be read is listed as unreadable.
-pub fn list_all_projects(data: &DataDir) -> Result<BackupListing, StoreError> {
-    let root = data.backups_root();
+/// Backups of every project directory under `root` (`<data>/backups/`), in one listing ordered
+/// by recorded timestamp. A project directory that cannot be read is listed as unreadable.
+pub(crate) fn list_backups_under(root: &Path) -> Result<BackupListing, StoreError> {
+    let root = root.to_path_buf();
     let mut listing = BackupListing::default();
     let entries = match fs::read_dir(&root) {
         Ok(entries) => entries,

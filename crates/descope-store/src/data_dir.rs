@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use crate::atomic::create_private_dir_all;
 use crate::audit::AuditLog;
-use crate::backup::BackupStore;
+use crate::backup::{BackupListing, BackupStore, list_backups_under};
 use crate::error::StoreError;
-use crate::lock::{self, LockHolder, ProjectLock};
+use crate::lock::{self, ProjectLock};
+use crate::lock_holder::LockHolder;
 
 /// Where descope-mgmt keeps backups, the audit log, locks and the `--local` emulator's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,30 +127,10 @@ impl DataDir {
     }
 }
 
-/// Checks that a project id can safely name a directory or file under the data dir.
-pub(crate) fn validate_project_id(project_id: &str) -> Result<(), StoreError> {
-    let reason = if project_id.is_empty() {
-        Some("it is empty")
-    } else if project_id == "." || project_id == ".." {
-        Some("it is a relative path")
-    } else if project_id.contains(['/', '\\']) {
-        Some("it contains a path separator")
-    } else if project_id.starts_with('.') {
-        Some("it starts with a dot")
-    } else if project_id.chars().any(char::is_control) {
-        Some("it contains a control character")
-    } else if project_id.len() > 200 {
-        Some("it is longer than 200 bytes")
-    } else {
-        None
-    };
-    match reason {
-        Some(reason) => Err(StoreError::InvalidProjectId {
-            project_id: project_id.to_owned(),
-            reason,
-        }),
-        None => Ok(()),
-    }
+/// Backups of every project under `<data>/backups/`, in one listing ordered by recorded
+/// timestamp. A project directory that cannot be read is listed as unreadable.
+pub fn list_all_projects(data: &DataDir) -> Result<BackupListing, StoreError> {
+    list_backups_under(&data.backups_root())
 }
 
 #[cfg(test)]
@@ -181,21 +162,5 @@ mod tests {
         assert_eq!(d.backups("P2x").dir(), Path::new("/d/backups/P2x"));
         assert_eq!(d.locks_dir(), Path::new("/d/locks"));
         assert_eq!(d.local_dir(), Path::new("/d/local"));
-    }
-
-    #[test]
-    fn project_ids_that_would_escape_are_refused() {
-        for bad in ["", ".", "..", "../x", "a/b", "a\\b", ".hidden", "a\nb"] {
-            assert!(
-                matches!(
-                    validate_project_id(bad),
-                    Err(StoreError::InvalidProjectId { .. })
-                ),
-                "{bad:?} should be refused"
-            );
-        }
-        for good in ["P2abcDEF123", "P2_x-y", "project.1"] {
-            validate_project_id(good).unwrap();
-        }
     }
 }

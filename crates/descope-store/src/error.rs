@@ -3,7 +3,7 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::lock::LockHolder;
+use crate::lock_holder::LockHolder;
 
 /// Every failure of this crate. Each message names the file involved and says what to do; the
 /// Display is complete on its own (an `Io` error includes the OS error in its message, and is

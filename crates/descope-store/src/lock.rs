@@ -6,40 +6,14 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
-
 use crate::atomic::{create_private_dir_all, private_open_options};
-use crate::audit::actor;
-use crate::data_dir::validate_project_id;
 use crate::error::StoreError;
+use crate::lock_holder::LockHolder;
+use crate::project_id::validate_project_id;
 
 const POLL: Duration = Duration::from_millis(100);
 /// The holder record is tiny; never read more than this from a lock file.
 const MAX_HOLDER_BYTES: u64 = 64 * 1024;
-
-/// Who holds a project lock; written as JSON into the lock file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LockHolder {
-    pub pid: u32,
-    /// The command line, e.g. `tenant sync --apply`.
-    pub command: String,
-    pub started: Timestamp,
-    /// `user@host`.
-    pub actor: String,
-}
-
-impl LockHolder {
-    /// This process, running `command` since `started`.
-    pub fn current(command: impl Into<String>, started: Timestamp) -> LockHolder {
-        LockHolder {
-            pid: std::process::id(),
-            command: command.into(),
-            started,
-            actor: actor(),
-        }
-    }
-}
 
 /// A held project lock. Dropping it empties the lock file and releases the lock.
 #[derive(Debug)]

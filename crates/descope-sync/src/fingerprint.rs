@@ -8,7 +8,7 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// A stable hash (FNV-1a 64, 16 hex digits) of the tenant's canonical JSON: object keys sorted at
 /// every level, no whitespace. The same tenant gives the same string on every run and machine.
 #[must_use]
-pub fn fingerprint(t: &descope_api::Tenant) -> String {
+pub fn fingerprint(t: &descope_model::Tenant) -> String {
     // The tenant's own fields serialise in a fixed order and its maps are sorted, so unless a
     // nested value holds an object (whose key order could vary) the plain encoding is already
     // canonical: hash it as it streams out, with no intermediate value (100k tenants in a plan).
@@ -89,7 +89,7 @@ fn write_canonical(v: &Value, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use descope_api::Tenant;
+    use descope_model::Tenant;
 
     fn tenant() -> Tenant {
         let mut t = Tenant {

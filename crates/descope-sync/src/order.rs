@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use descope_api::Tenant;
+use descope_model::Tenant;
 
 use crate::plan::{Action, Change};
 

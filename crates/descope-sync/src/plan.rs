@@ -4,8 +4,8 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use descope_api::hash::{FastMap, fast_map};
-use descope_api::{Attrs, Tenant, TenantRequest};
+use descope_model::hash::{FastMap, fast_map};
+use descope_model::{Attrs, Tenant, TenantRequest};
 use descope_spec::DesiredTenant;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use descope_api::{Attrs, Tenant};
+use descope_model::{Attrs, Tenant};
 use descope_spec::DesiredTenant;
 use serde_json::Value;
 

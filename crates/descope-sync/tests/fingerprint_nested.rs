@@ -2,7 +2,7 @@
 //! may send their keys in any order, so the fingerprint must not depend on it, while any change
 //! of a value, or of the order of a list, must change it.
 
-use descope_api::Tenant;
+use descope_model::Tenant;
 use descope_sync::fingerprint;
 use serde_json::{Value, json};
 

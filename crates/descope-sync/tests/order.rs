@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Rng, live, want};
-use descope_api::Tenant;
+use descope_model::Tenant;
 use descope_spec::DesiredTenant;
 use descope_sync::{Action, Plan, PlanOptions, plan, schedule};
 

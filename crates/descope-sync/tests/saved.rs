@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Rng, gen_desired, gen_live, live, want};
-use descope_api::Tenant;
+use descope_model::Tenant;
 use descope_sync::{Action, Change, PlanOptions, SavedChange, plan, rederive};
 use serde_json::json;
 

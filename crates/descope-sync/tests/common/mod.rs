@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use descope_api::Tenant;
+use descope_model::Tenant;
 use descope_spec::DesiredTenant;
 use descope_sync::{Action, Plan};
 use serde_json::{Value, json};
@@ -133,8 +133,8 @@ fn attr_value(rng: &mut Rng) -> Value {
     }
 }
 
-fn attrs(rng: &mut Rng) -> descope_api::Attrs {
-    let mut out = descope_api::Attrs::new();
+fn attrs(rng: &mut Rng) -> descope_model::Attrs {
+    let mut out = descope_model::Attrs::new();
     for k in ["plan", "seats", "region", "beta"] {
         if rng.chance(50) {
             out.insert(k.to_owned(), attr_value(rng));
