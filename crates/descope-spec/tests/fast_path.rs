@@ -1,11 +1,17 @@
 //! The fast path (`descope_spec::parse_fast`) against serde-saphyr (`descope_spec::parse_serde`):
 //! whenever the fast path reads a file, the `Spec` or the diagnostics must be exactly what
 //! serde-saphyr gives — values, line and column of every tenant and parent, error messages.
-//! Generated files cover the subset and its edges; mutated copies cover near misses.
+//! Generated files (proptest strategies) cover the subset and its edges; mutated copies cover
+//! near misses.
 
+use std::cell::Cell;
 use std::path::Path;
 
 use descope_spec::{SpecErrors, parse, parse_fast, parse_serde};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::sample::{Index, select};
+use proptest::test_runner::{Config as ProptestConfig, RngAlgorithm, RngSeed, TestRunner};
 
 fn vars(name: &str) -> Option<String> {
     match name {
@@ -40,25 +46,23 @@ fn same(text: &str) -> bool {
     true
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+/// The proptest configuration: `cases` cases from a fixed seed, so a run is reproducible and a
+/// failure shows again on every run (hence no regression files). `PROPTEST_CASES=200000` (and
+/// `PROPTEST_RNG_SEED`) run a longer or another search.
+fn config(cases: u32) -> ProptestConfig {
+    let mut config = ProptestConfig {
+        failure_persistence: None,
+        // ChaCha, the default, is many times slower in a debug build.
+        rng_algorithm: RngAlgorithm::XorShift,
+        ..ProptestConfig::default()
+    };
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        config.cases = cases;
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = RngSeed::Fixed(0x5eed_fa57);
     }
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
-        items[self.below(items.len())]
-    }
+    config
 }
 
 /// Plain words that read as strings everywhere.
@@ -174,265 +178,273 @@ const SPECIAL: &[&str] = &[
     "\u{2028}",
 ];
 
-fn word(r: &mut Rng) -> String {
-    if r.chance(12) {
-        r.pick(SPECIAL).to_owned()
-    } else {
-        r.pick(WORDS).to_owned()
-    }
+fn word() -> BoxedStrategy<String> {
+    prop_oneof![88 => select(WORDS), 12 => select(SPECIAL)]
+        .prop_map(str::to_owned)
+        .boxed()
 }
 
-/// `w` written as a scalar in one of the three styles (sometimes invalid on purpose).
-fn scalar(r: &mut Rng, w: &str) -> String {
-    match r.below(10) {
-        0..=5 => w.to_owned(),
-        6 | 7 => format!("'{}'", w.replace('\'', "''")),
-        _ => {
-            let mut s = String::from("\"");
-            for c in w.chars() {
-                match c {
-                    '"' => s.push_str("\\\""),
-                    '\\' => s.push_str("\\\\"),
-                    '\t' => s.push_str("\\t"),
-                    'é' if r.chance(50) => s.push_str("\\u00e9"),
-                    '/' if r.chance(50) => s.push_str("\\/"),
-                    c => s.push(c),
-                }
-            }
-            if r.chance(10) {
-                s.push_str(r.pick(&["\\n", "\\x41", "\\0", "\\N", "\\ud800", "\\e", "\\u00zz"]));
-            }
-            s.push('"');
-            s
+/// Escapes a double-quoted scalar may end with, some of them invalid.
+const ESCAPES: &[&str] = &["\\n", "\\x41", "\\0", "\\N", "\\ud800", "\\e", "\\u00zz"];
+
+/// `w` double-quoted: `escape[i]` writes the i-th character (when `é` or `/`) as an escape.
+fn double_quoted(w: &str, escape: &[bool], tail: Option<&str>) -> String {
+    let mut s = String::from("\"");
+    for (c, escape) in w.chars().zip(escape) {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\t' => s.push_str("\\t"),
+            'é' if *escape => s.push_str("\\u00e9"),
+            '/' if *escape => s.push_str("\\/"),
+            c => s.push(c),
         }
     }
-}
-
-fn comment(r: &mut Rng) -> &'static str {
-    if r.chance(10) {
-        r.pick(&["  # note", " #", "#x", "   # é: [x]"])
-    } else {
-        ""
-    }
-}
-
-fn flow_list(r: &mut Rng) -> String {
-    let n = r.below(4);
-    let items: Vec<String> = (0..n)
-        .map(|_| {
-            let w = word(r);
-            scalar(r, &w)
-        })
-        .collect();
-    let sep = if r.chance(80) {
-        ", "
-    } else {
-        r.pick(&[",", " , ", ",  "])
-    };
-    let mut s = format!("[{}]", items.join(sep));
-    if r.chance(3) {
-        s = format!("[{}, ]", items.join(sep));
-    }
-    if r.chance(3) {
-        s = format!("[ {} ]", items.join(sep));
-    }
+    s.push_str(tail.unwrap_or_default());
+    s.push('"');
     s
 }
 
-fn attr_value(r: &mut Rng) -> String {
-    match r.below(10) {
-        0..=2 => r
-            .pick(&[
-                "0", "5", "250", "-3", "1.5", "0.25", "true", "false", "12", "99",
-            ])
-            .to_owned(),
-        3 => flow_list(r),
-        _ => {
-            let w = word(r);
-            scalar(r, &w)
-        }
-    }
+/// `w` written as a scalar in one of the three styles (sometimes invalid on purpose).
+fn scalar_of(w: String) -> BoxedStrategy<String> {
+    let quoted = format!("'{}'", w.replace('\'', "''"));
+    let escapes = vec(any::<bool>(), w.chars().count());
+    prop_oneof![
+        6 => Just(w.clone()),
+        2 => Just(quoted),
+        2 => (escapes, prop::option::weighted(0.1, select(ESCAPES)))
+            .prop_map(move |(escape, tail)| double_quoted(&w, &escape, tail)),
+    ]
+    .boxed()
 }
 
-fn key(r: &mut Rng) -> String {
-    if r.chance(1) {
+/// A word written as a scalar.
+fn scalar() -> BoxedStrategy<String> {
+    word().prop_flat_map(scalar_of).boxed()
+}
+
+fn comment() -> BoxedStrategy<&'static str> {
+    prop_oneof![
+        90 => Just(""),
+        10 => select(&["  # note", " #", "#x", "   # é: [x]"][..]),
+    ]
+    .boxed()
+}
+
+fn flow_list() -> BoxedStrategy<String> {
+    let sep = prop_oneof![80 => Just(", "), 20 => select(&[",", " , ", ",  "][..])];
+    // 0: `[a, b]`, 1: a trailing comma `[a, b, ]`, 2: spaced `[ a, b ]`.
+    let form = prop_oneof![94 => Just(0), 3 => Just(1), 3 => Just(2)];
+    (vec(scalar(), 0..4), sep, form)
+        .prop_map(|(items, sep, form)| match form {
+            1 => format!("[{}, ]", items.join(sep)),
+            2 => format!("[ {} ]", items.join(sep)),
+            _ => format!("[{}]", items.join(sep)),
+        })
+        .boxed()
+}
+
+fn attr_value() -> BoxedStrategy<String> {
+    let plain = select(
+        &[
+            "0", "5", "250", "-3", "1.5", "0.25", "true", "false", "12", "99",
+        ][..],
+    );
+    prop_oneof![
+        3 => plain.prop_map(str::to_owned),
+        1 => flow_list(),
+        6 => scalar(),
+    ]
+    .boxed()
+}
+
+fn key() -> BoxedStrategy<String> {
+    let plain = select(&["plan", "seats", "region", "tier", "trialEnds", "a b", "x"][..]);
+    prop_oneof![
         // Longer than YAML's 1024-character limit on implicit keys.
-        return "k".repeat(1030);
-    }
-    if r.chance(8) {
-        let w = word(r);
-        scalar(r, &w)
-    } else {
-        r.pick(&["plan", "seats", "region", "tier", "trialEnds", "a b", "x"])
-            .to_owned()
-    }
+        1 => Just("k".repeat(1030)),
+        8 => scalar(),
+        91 => plain.prop_map(str::to_owned),
+    ]
+    .boxed()
 }
 
 /// A list field at `indent` (the key's column): inline, indented block, or indentless block.
-fn list_field(r: &mut Rng, out: &mut String, indent: &str, name: &str) {
-    match r.below(3) {
-        0 => {
-            let l = flow_list(r);
-            out.push_str(&format!("{indent}{name}: {l}{}\n", comment(r)));
-        }
-        style => {
-            out.push_str(&format!("{indent}{name}:{}\n", comment(r)));
-            let inner = if style == 1 {
+fn list_field(indent: String, name: &'static str) -> BoxedStrategy<String> {
+    let inline = {
+        let indent = indent.clone();
+        (flow_list(), comment()).prop_map(move |(l, c)| format!("{indent}{name}: {l}{c}\n"))
+    };
+    let item = (scalar(), prop::bool::weighted(0.9), comment());
+    let block =
+        (comment(), any::<bool>(), vec(item, 1..=3)).prop_map(move |(c, indented, items)| {
+            let mut out = format!("{indent}{name}:{c}\n");
+            let inner = if indented {
                 format!("{indent}  ")
             } else {
-                indent.to_owned()
+                indent.clone()
             };
-            for _ in 0..=r.below(3) {
-                let w = word(r);
-                let sp = if r.chance(90) { " " } else { "   " };
-                out.push_str(&format!("{inner}-{sp}{}{}\n", scalar(r, &w), comment(r)));
+            for (v, one_space, c) in items {
+                let sp = if one_space { " " } else { "   " };
+                out.push_str(&format!("{inner}-{sp}{v}{c}\n"));
             }
-        }
-    }
+            out
+        });
+    prop_oneof![1 => inline, 2 => block].boxed()
 }
 
-/// Writes one key of a tenant entry at the given indentation.
-type Field = Box<dyn Fn(&mut Rng, &mut String, &str)>;
+/// `customAttributes` at `ind`, as a flow map or a block map.
+fn attributes(ind: String) -> BoxedStrategy<String> {
+    let flow = {
+        let ind = ind.clone();
+        (vec((key(), attr_value()), 0..4), comment()).prop_map(move |(entries, c)| {
+            let entries: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("{ind}customAttributes: {{{}}}{c}\n", entries.join(", "))
+        })
+    };
+    let block = (
+        prop::bool::weighted(0.9),
+        vec((key(), attr_value(), comment()), 1..=3),
+    )
+        .prop_map(move |(two, entries)| {
+            let deeper = if two { "  " } else { "    " };
+            let mut out = format!("{ind}customAttributes:\n");
+            for (k, v, c) in entries {
+                out.push_str(&format!("{ind}{deeper}{k}: {v}{c}\n"));
+            }
+            out
+        });
+    prop_oneof![flow, block].boxed()
+}
 
-fn tenant(r: &mut Rng, out: &mut String, dash_indent: &str, n: usize) {
-    let after_dash = if r.chance(90) { " " } else { "   " };
-    let indent = format!("{dash_indent} {after_dash}");
-    let id = if r.chance(90) {
-        format!("t{n}")
-    } else {
-        word(r)
-    };
-    let name = if r.chance(85) {
-        format!("Tenant {n}")
-    } else {
-        word(r)
-    };
-    let mut fields: Vec<Field> = Vec::new();
-    let id_s = id.clone();
-    fields.push(Box::new(move |r, out, ind| {
-        let v = scalar(r, &id_s);
-        out.push_str(&format!("{ind}id: {v}{}\n", comment(r)));
-    }));
-    let name_s = name.clone();
-    fields.push(Box::new(move |r, out, ind| {
-        let v = scalar(r, &name_s);
-        out.push_str(&format!("{ind}name: {v}{}\n", comment(r)));
-    }));
-    if r.chance(60) {
-        fields.push(Box::new(|r, out, ind| list_field(r, out, ind, "domains")));
-    }
-    if r.chance(50) {
-        fields.push(Box::new(|r, out, ind| {
-            if r.chance(50) {
-                let n = r.below(4);
-                let entries: Vec<String> = (0..n)
-                    .map(|_| {
-                        let k = key(r);
-                        let v = attr_value(r);
-                        format!("{k}: {v}")
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "{ind}customAttributes: {{{}}}{}\n",
-                    entries.join(", "),
-                    comment(r)
-                ));
-            } else {
-                out.push_str(&format!("{ind}customAttributes:\n"));
-                let deeper = if r.chance(90) { "  " } else { "    " };
-                for _ in 0..=r.below(3) {
-                    let k = key(r);
-                    let v = attr_value(r);
-                    out.push_str(&format!("{ind}{deeper}{k}: {v}{}\n", comment(r)));
+/// A boolean key, sometimes with a value that is not a boolean.
+fn flag(ind: String, name: &'static str) -> BoxedStrategy<String> {
+    prop_oneof![
+        9 => select(&["true", "false"][..]).prop_map(str::to_owned),
+        1 => word(),
+    ]
+    .prop_map(move |v| format!("{ind}{name}: {v}\n"))
+    .boxed()
+}
+
+/// A key whose value is `value` written as a scalar, with a comment.
+fn scalar_field(
+    ind: String,
+    name: &'static str,
+    value: BoxedStrategy<String>,
+) -> BoxedStrategy<String> {
+    (value.prop_flat_map(scalar_of), comment())
+        .prop_map(move |(v, c)| format!("{ind}{name}: {v}{c}\n"))
+        .boxed()
+}
+
+/// Lines that may follow a key: blank, a comment, a deeper comment, spaces.
+const BETWEEN: &[&str] = &["\n", "# a comment\n", "      # deeper comment\n", "   \n"];
+
+/// Tenant `n` of a list whose dashes are at `dash_indent`: its keys in a random order, the
+/// first on the dash line.
+fn tenant(dash_indent: &'static str, n: usize) -> BoxedStrategy<String> {
+    prop::bool::weighted(0.9)
+        .prop_flat_map(move |one_space| {
+            let after_dash = if one_space { " " } else { "   " };
+            let ind = format!("{dash_indent} {after_dash}");
+            let id = prop_oneof![9 => Just(format!("t{n}")), 1 => word()].boxed();
+            let name = prop_oneof![85 => Just(format!("Tenant {n}")), 15 => word()].boxed();
+            let parent = prop_oneof![8 => Just("t0".to_owned()), 2 => word()].boxed();
+            let fields = (
+                scalar_field(ind.clone(), "id", id),
+                scalar_field(ind.clone(), "name", name),
+                prop::option::weighted(0.6, list_field(ind.clone(), "domains")),
+                prop::option::weighted(0.5, attributes(ind.clone())),
+                prop::option::weighted(0.25, flag(ind.clone(), "enforceSSO")),
+                prop::option::weighted(0.25, flag(ind.clone(), "disabled")),
+                prop::option::weighted(0.25, flag(ind.clone(), "protect")),
+                prop::option::weighted(
+                    0.2,
+                    parent.prop_flat_map(scalar_of).prop_map({
+                        let ind = ind.clone();
+                        move |v| format!("{ind}parent: {v}\n")
+                    }),
+                ),
+                prop::option::weighted(0.25, list_field(ind.clone(), "defaultRoles")),
+            );
+            let order = Just((0..9).collect::<Vec<usize>>()).prop_shuffle();
+            let between = vec(prop::option::weighted(0.05, select(BETWEEN)), 9);
+            (fields, order, between).prop_map(move |(f, order, between)| {
+                let fields = [Some(f.0), Some(f.1), f.2, f.3, f.4, f.5, f.6, f.7, f.8];
+                let mut out = String::new();
+                let keys = order.iter().filter_map(|&i| fields[i].as_ref());
+                for (k, (s, between)) in keys.zip(between).enumerate() {
+                    if k == 0 {
+                        // The first key goes on the dash line.
+                        out.push_str(&s.replacen(&ind, &format!("{dash_indent}-{after_dash}"), 1));
+                    } else {
+                        out.push_str(s);
+                    }
+                    out.push_str(between.unwrap_or_default());
                 }
-            }
-        }));
-    }
-    for name in ["enforceSSO", "disabled", "protect"] {
-        if r.chance(25) {
-            fields.push(Box::new(move |r, out, ind| {
-                let v = if r.chance(90) {
-                    r.pick(&["true", "false"]).to_owned()
-                } else {
-                    word(r)
-                };
-                out.push_str(&format!("{ind}{name}: {v}\n"));
-            }));
-        }
-    }
-    if r.chance(20) {
-        fields.push(Box::new(|r, out, ind| {
-            let v = if r.chance(80) {
-                "t0".to_owned()
-            } else {
-                word(r)
-            };
-            let v = scalar(r, &v);
-            out.push_str(&format!("{ind}parent: {v}\n"));
-        }));
-    }
-    if r.chance(25) {
-        fields.push(Box::new(|r, out, ind| {
-            list_field(r, out, ind, "defaultRoles")
-        }));
-    }
-    // Shuffle, keeping the first key on the dash line.
-    for i in (1..fields.len()).rev() {
-        let j = r.below(i + 1);
-        fields.swap(i, j);
-    }
-    let mut first = true;
-    for f in &fields {
-        let mut s = String::new();
-        f(r, &mut s, &indent);
-        if first {
-            // The first key goes on the dash line.
-            let s = s.replacen(&indent, &format!("{dash_indent}-{after_dash}"), 1);
-            out.push_str(&s);
-            first = false;
-        } else {
-            out.push_str(&s);
-        }
-        if r.chance(5) {
-            out.push_str(r.pick(&["\n", "# a comment\n", "      # deeper comment\n", "   \n"]));
-        }
-    }
+                out
+            })
+        })
+        .boxed()
 }
 
-fn document(r: &mut Rng) -> String {
-    let mut out = String::new();
-    if r.chance(30) {
-        out.push_str("# yaml-language-server: $schema=./tenants.schema.json\n");
-    }
-    let protected = |r: &mut Rng, out: &mut String| {
-        if r.chance(50) {
-            let l = flow_list(r);
-            out.push_str(&format!("protected: {l}\n"));
-        } else {
-            list_field(r, out, "", "protected");
-        }
-    };
-    let protected_first = r.chance(15);
-    if protected_first {
-        protected(r, &mut out);
-    }
-    let n = r.below(5);
-    if n == 0 && r.chance(50) {
-        out.push_str("tenants: []\n");
-    } else {
-        out.push_str("tenants:\n");
-        let dash_indent = r.pick(&["", "  ", "    "]).to_owned();
-        for i in 0..n.max(1) {
-            tenant(r, &mut out, &dash_indent, i);
-        }
-    }
-    if !protected_first && r.chance(25) {
-        protected(r, &mut out);
-    }
-    if r.chance(8) {
-        out = out.replace('\n', "\r\n"); // Windows line breaks
-    }
-    out
+fn tenants() -> BoxedStrategy<String> {
+    (0..5usize, any::<bool>(), select(&["", "  ", "    "][..]))
+        .prop_flat_map(|(n, empty, dash_indent)| {
+            if n == 0 && empty {
+                return Just("tenants: []\n".to_owned()).boxed();
+            }
+            let list: Vec<_> = (0..n.max(1)).map(|i| tenant(dash_indent, i)).collect();
+            list.prop_map(|ts| format!("tenants:\n{}", ts.concat()))
+                .boxed()
+        })
+        .boxed()
+}
+
+/// Where the top-level `protected` list goes.
+#[derive(Debug, Clone, Copy)]
+enum Protected {
+    First,
+    Last,
+    None,
+}
+
+fn document() -> BoxedStrategy<String> {
+    let protected = prop_oneof![
+        flow_list().prop_map(|l| format!("protected: {l}\n")),
+        list_field(String::new(), "protected"),
+    ];
+    let place = prop_oneof![
+        15 => Just(Protected::First),
+        21 => Just(Protected::Last),
+        64 => Just(Protected::None),
+    ];
+    (
+        prop::bool::weighted(0.3),
+        place,
+        protected,
+        tenants(),
+        prop::bool::weighted(0.08),
+    )
+        .prop_map(|(schema, place, protected, tenants, crlf)| {
+            let mut out = String::new();
+            if schema {
+                out.push_str("# yaml-language-server: $schema=./tenants.schema.json\n");
+            }
+            if let Protected::First = place {
+                out.push_str(&protected);
+            }
+            out.push_str(&tenants);
+            if let Protected::Last = place {
+                out.push_str(&protected);
+            }
+            if crlf {
+                out = out.replace('\n', "\r\n"); // Windows line breaks
+            }
+            out
+        })
+        .boxed()
 }
 
 const MUTATIONS: &[&str] = &[
@@ -440,28 +452,50 @@ const MUTATIONS: &[&str] = &[
     "\t", "&a ", "*a", "!", "|", ">", "?", "é", "\r", "~", "\\", "---\n", "...", "%", "@",
 ];
 
-fn mutate(r: &mut Rng, text: &str) -> String {
+/// One edit of a file, at a position among its characters.
+#[derive(Debug, Clone)]
+enum Edit {
+    /// Removes a character.
+    Remove(Index),
+    /// Adds (or, when false, removes) a space at the start of a line.
+    Indent(Index, bool),
+    /// Inserts a piece of YAML syntax.
+    Insert(Index, &'static str),
+}
+
+/// One to three edits.
+fn mutation() -> impl Strategy<Value = Vec<Edit>> + Clone {
+    let edit = prop_oneof![
+        1 => any::<Index>().prop_map(Edit::Remove),
+        1 => (any::<Index>(), any::<bool>()).prop_map(|(at, add)| Edit::Indent(at, add)),
+        2 => (any::<Index>(), select(MUTATIONS)).prop_map(|(at, m)| Edit::Insert(at, m)),
+    ];
+    vec(edit, 1..=3)
+}
+
+fn mutate(text: &str, edits: &[Edit]) -> String {
     let mut s: Vec<char> = text.chars().collect();
-    for _ in 0..=r.below(3) {
-        let at = r.below(s.len() + 1);
-        match r.below(4) {
-            0 if !s.is_empty() => {
-                s.remove(at.min(s.len() - 1));
+    for edit in edits {
+        match *edit {
+            Edit::Remove(at) if !s.is_empty() => {
+                s.remove(at.index(s.len()));
             }
-            1 => {
+            Edit::Remove(_) => {}
+            Edit::Indent(at, add) => {
                 // Duplicate or drop a line's worth of indentation.
+                let at = at.index(s.len() + 1);
                 let line_start = s[..at]
                     .iter()
                     .rposition(|c| *c == '\n')
                     .map_or(0, |p| p + 1);
-                if r.chance(50) {
+                if add {
                     s.insert(line_start, ' ');
                 } else if s.get(line_start) == Some(&' ') {
                     s.remove(line_start);
                 }
             }
-            _ => {
-                let m = r.pick(MUTATIONS);
+            Edit::Insert(at, m) => {
+                let at = at.index(s.len() + 1);
                 for (k, c) in m.chars().enumerate() {
                     s.insert(at + k, c);
                 }
@@ -471,31 +505,33 @@ fn mutate(r: &mut Rng, text: &str) -> String {
     s.into_iter().collect()
 }
 
+/// Run with a `TestRunner` (not `proptest!`) to count, across all cases, how many files the
+/// fast path read.
 #[test]
 fn fast_path_agrees_with_serde_saphyr_on_generated_and_mutated_files() {
-    // FAST_PATH_CASES and FAST_PATH_SEED run a longer search (e.g. 200000 cases).
-    let env = |k: &str, d: u64| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
-    let mut r = Rng(env("FAST_PATH_SEED", 0x5eed_fa57));
-    let (mut docs, mut read, mut mutants, mut mutants_read) = (0, 0, 0, 0);
-    for _ in 0..env("FAST_PATH_CASES", 4000) {
-        let doc = document(&mut r);
-        docs += 1;
+    let (docs, read, mutants, mutants_read) =
+        (Cell::new(0), Cell::new(0), Cell::new(0), Cell::new(0));
+    let count = |c: &Cell<usize>| c.set(c.get() + 1);
+    let mut runner = TestRunner::new(config(4000));
+    let result = runner.run(&(document(), vec(mutation(), 3)), |(doc, mutations)| {
+        count(&docs);
         if same(&doc) {
-            read += 1;
+            count(&read);
         }
-        for _ in 0..3 {
-            let m = mutate(&mut r, &doc);
-            mutants += 1;
+        for edits in &mutations {
+            let m = mutate(&doc, edits);
+            count(&mutants);
             if same(&m) {
-                mutants_read += 1;
+                count(&mutants_read);
             }
         }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
     }
+    let (docs, read, mutants, mutants_read) =
+        (docs.get(), read.get(), mutants.get(), mutants_read.get());
     eprintln!("fast path read {read}/{docs} generated and {mutants_read}/{mutants} mutated files");
     // The generator mostly writes the subset: if the fast path stepped aside from most of it, the
     // speed-up would be lost without any test failing.
