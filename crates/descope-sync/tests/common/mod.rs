@@ -95,6 +95,7 @@ pub fn apply(plan: &Plan, live: &[Tenant]) -> Vec<Tenant> {
 pub fn config(cases: u32) -> ProptestConfig {
     let mut config = ProptestConfig {
         failure_persistence: None,
+        // ChaCha, the default, is many times slower in a debug build.
         rng_algorithm: RngAlgorithm::XorShift,
         ..ProptestConfig::default()
     };
