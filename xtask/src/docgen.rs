@@ -1,5 +1,7 @@
 //! `cargo xtask gen`: docs/cli.md and docs/man/*.1 from the clap command tree
-//! (`descope_mgmt_cli::args::command`), so the reference cannot drift from `--help`.
+//! (`descope_mgmt_cli::args::command`), so the reference cannot drift from `--help`. The man
+//! pages are clap_mangen's, one per command; only the after-help is split here into its own
+//! sections (EXAMPLES, EXIT STATUS), which clap_mangen would print as one block.
 //! `xtask/tests/docgen.rs` fails when the committed files differ from what this renders.
 
 use std::fmt::Write as _;

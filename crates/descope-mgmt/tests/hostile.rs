@@ -1,9 +1,9 @@
 //! Hostile input (issue 6): a catalog of bad inputs — tenants.yaml, backups, flow files, flags and
 //! environment, broken service replies from a raw TCP stub — each of which must end with the
-//! documented exit code, a clear message (snapshotted in `tests/hostile/messages.txt`; regenerate
-//! with `UPDATE_HOSTILE=1`), no panic and no write. Plus: the management key never leaks from any
-//! command, unsafe key sources are refused, and a seeded fault soak of 500 tenants converges with
-//! every write backed up and audited.
+//! documented exit code, a clear message (an insta snapshot, `tests/hostile/messages.snap`;
+//! accept a change with `INSTA_UPDATE=always` or `cargo insta review`), no panic and no write.
+//! Plus: the management key never leaks from any command, unsafe key sources are refused, and a
+//! seeded fault soak of 500 tenants converges with every write backed up and audited.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
@@ -1158,33 +1158,22 @@ fn bad_input_catalog() {
     let (messages, mut failures) = run_cases(&env, dir, &one, &cases);
     failures.extend(untouched(&env));
 
-    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile/messages.txt");
     let rendered: String = messages
         .iter()
         .map(|(k, v)| format!("{k}\n    {v}\n"))
         .collect();
-    if std::env::var_os("UPDATE_HOSTILE").is_some() {
-        std::fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
-        std::fs::write(&expected_path, &rendered).unwrap();
-    } else {
-        let expected = std::fs::read_to_string(&expected_path)
-            .expect("tests/hostile/messages.txt (create it with UPDATE_HOSTILE=1)");
-        let lines: Vec<&str> = expected.lines().collect();
-        let want: BTreeMap<&str, &str> = lines
-            .chunks(2)
-            .filter(|c| c.len() == 2)
-            .map(|c| (c[0], c[1].trim_start()))
-            .collect();
-        for (k, v) in &messages {
-            match want.get(k) {
-                Some(w) if w == v => {}
-                Some(w) => failures.push(format!("{k}: message changed\n  want: {w}\n  got:  {v}")),
-                None => failures.push(format!(
-                    "{k}: no expected message (run with UPDATE_HOSTILE=1)"
-                )),
-            }
-        }
-    }
+    // The snapshot's diff is printed either way; the other problems are reported before a
+    // changed message fails the test.
+    let snapshot = std::panic::catch_unwind(|| {
+        insta::with_settings!({
+            snapshot_path => "hostile",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            description => "first message line of each bad_input_catalog case",
+        }, {
+            insta::assert_snapshot!("messages", rendered);
+        });
+    });
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",
@@ -1192,6 +1181,9 @@ fn bad_input_catalog() {
         cases.len(),
         failures.join("\n")
     );
+    if let Err(changed) = snapshot {
+        std::panic::resume_unwind(changed);
+    }
 }
 
 #[test]

@@ -6,10 +6,17 @@ mod common;
 
 use std::collections::BTreeMap;
 
+<<<<<<< HEAD
 use common::{Rng, live, want};
 use descope_model::Tenant;
+=======
+use common::{config, live, want};
+use descope_model::Tenant;
+>>>>>>> i12/libs
 use descope_spec::DesiredTenant;
 use descope_sync::{Action, Plan, PlanOptions, plan, schedule};
+use proptest::collection::vec;
+use proptest::prelude::*;
 
 /// Sends the plan's writes wave by wave, each wave in the given order (`reverse` flips every
 /// wave, so no test passes by luck of order within a wave), to a service that refuses a name
@@ -229,45 +236,53 @@ fn deletes_nothing_waits_for_still_come_last() {
     assert_eq!(p.changes[waves[2][0].change].id, "p");
 }
 
-#[test]
-fn random_permutations_of_names_converge_in_one_apply() {
-    let mut rng = Rng::new(11);
-    for round in 0..300 {
-        let n = 1 + rng.below(9) as usize;
-        let live: Vec<Tenant> = (0..n)
-            .map(|i| live(&format!("t{i}"), &format!("N{i}")))
-            .collect();
-        // Each kept tenant takes a random name among the live names and some new ones; a name
-        // is given at most once. Some tenants are dropped (pruned), some created.
-        let mut pool: Vec<String> = (0..n + 3).map(|i| format!("N{i}")).collect();
-        for k in (1..pool.len()).rev() {
-            pool.swap(k, rng.below(k as u64 + 1) as usize);
-        }
-        let mut desired = Vec::new();
-        for t in &live {
-            if rng.chance(15) {
-                continue;
-            }
-            desired.push(want(&t.id, &pool.pop().unwrap()));
-        }
-        for j in 0..rng.below(3) {
-            if let Some(name) = pool.pop() {
-                desired.push(want(&format!("new{j}"), &name));
-            }
-        }
+/// n live tenants t0..tN named N0..NN; each kept tenant takes a random name among the live
+/// names and some new ones (a name is given at most once); some tenants are dropped (pruned),
+/// some created.
+fn permutations() -> impl Strategy<Value = (Vec<Tenant>, Vec<DesiredTenant>)> {
+    (1..10usize).prop_flat_map(|n| {
+        let pool: Vec<String> = (0..n + 3).map(|i| format!("N{i}")).collect();
+        (
+            Just(pool).prop_shuffle(),
+            vec(prop::bool::weighted(0.15), n),
+            0..3usize,
+        )
+            .prop_map(move |(mut pool, dropped, new)| {
+                let live: Vec<Tenant> = (0..n)
+                    .map(|i| live(&format!("t{i}"), &format!("N{i}")))
+                    .collect();
+                let mut desired = Vec::new();
+                for (t, dropped) in live.iter().zip(dropped) {
+                    if dropped {
+                        continue;
+                    }
+                    desired.push(want(&t.id, &pool.pop().unwrap()));
+                }
+                for j in 0..new {
+                    if let Some(name) = pool.pop() {
+                        desired.push(want(&format!("new{j}"), &name));
+                    }
+                }
+                (live, desired)
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    #[test]
+    fn random_permutations_of_names_converge_in_one_apply((live, desired) in permutations()) {
         let opts = PlanOptions {
             prune: true,
             max_deletes: 100,
             ..PlanOptions::default()
         };
-        let p = plan(&desired, &live, &opts).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let p = plan(&desired, &live, &opts).unwrap_or_else(|e| panic!("{e}"));
         for reverse in [false, true] {
             let after = apply(&p, &live, reverse)
-                .unwrap_or_else(|e| panic!("round {round}: {e}\n{desired:?}"));
-            assert!(
-                !plan(&desired, &after, &opts).unwrap().has_changes(),
-                "round {round}"
-            );
+                .unwrap_or_else(|e| panic!("{e}\n{desired:?}"));
+            prop_assert!(!plan(&desired, &after, &opts).unwrap().has_changes());
         }
     }
 }

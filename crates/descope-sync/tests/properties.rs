@@ -1,21 +1,22 @@
-//! Property-style tests over many deterministic random projects (C.4 invariants).
+//! Property tests over random projects (C.4 invariants), generated with proptest.
 
 mod common;
 
-use common::{Rng, apply, gen_desired, gen_live};
+use std::cell::Cell;
+
+use common::{apply, config, gen_live, gen_project};
 use descope_spec::desired_from_live;
 use descope_sync::{Action, PlanError, PlanOptions, plan};
+use proptest::prelude::*;
+use proptest::test_runner::TestRunner;
 
-const CASES: u64 = 300;
+const CASES: u32 = 300;
 
-#[test]
-fn plan_of_live_exported_as_desired_is_all_unchanged() {
-    for seed in 0..CASES {
-        let mut rng = Rng::new(seed);
-        let live = {
-            let n = 1 + rng.below(12) as usize;
-            gen_live(&mut rng, n)
-        };
+proptest! {
+    #![proptest_config(config(CASES))]
+
+    #[test]
+    fn plan_of_live_exported_as_desired_is_all_unchanged(live in gen_live(1..13)) {
         let desired: Vec<_> = live.iter().map(desired_from_live).collect();
         for prune in [false, true] {
             let p = plan(
@@ -27,85 +28,13 @@ fn plan_of_live_exported_as_desired_is_all_unchanged() {
                 },
             )
             .unwrap();
-            assert!(!p.has_changes(), "seed {seed}: {p:#?}");
-            assert_eq!(p.summary().unchanged, live.len());
+            prop_assert!(!p.has_changes(), "{p:#?}");
+            prop_assert_eq!(p.summary().unchanged, live.len());
         }
     }
-}
 
-#[test]
-fn applying_a_plan_then_planning_again_gives_no_changes() {
-    let mut applied = 0;
-    for seed in 0..CASES {
-        let mut rng = Rng::new(seed);
-        let live = {
-            let n = rng.below(10) as usize;
-            gen_live(&mut rng, n)
-        };
-        let desired = {
-            let n = rng.below(5) as usize;
-            gen_desired(&mut rng, &live, n)
-        };
-        let prune = rng.chance(50);
-        let opts = PlanOptions {
-            prune,
-            max_deletes: usize::MAX,
-            ..PlanOptions::default()
-        };
-        let p = match plan(&desired, &live, &opts) {
-            Ok(p) => p,
-            // Pruning a parent whose child stays is refused by design.
-            Err(PlanError::DeleteParentOfKept { .. }) if prune => continue,
-            Err(e) => panic!("seed {seed}: {e}"),
-        };
-        let after = apply(&p, &live);
-        let again = plan(&desired, &after, &opts).unwrap();
-        assert!(!again.has_changes(), "seed {seed}: {again:#?}");
-        applied += 1;
-
-        // Unmanaged fields survive every update.
-        for t in &after {
-            if let Some(before) = live.iter().find(|l| l.id == t.id) {
-                assert_eq!(
-                    t.enforce_sso_exclusions, before.enforce_sso_exclusions,
-                    "seed {seed}"
-                );
-                assert_eq!(t.role_inheritance, before.role_inheritance, "seed {seed}");
-                assert_eq!(t.federated_app_ids, before.federated_app_ids, "seed {seed}");
-                assert_eq!(t.parent, before.parent, "seed {seed}");
-                assert_eq!(t.auth_type, before.auth_type, "seed {seed}");
-            }
-        }
-        // Managed fields end up as the file says.
-        for d in &desired {
-            let t = after
-                .iter()
-                .find(|t| t.id == d.id)
-                .expect("desired tenant exists after apply");
-            assert_eq!(t.name, d.name);
-            if let Some(ca) = &d.custom_attributes {
-                assert_eq!(&t.custom_attributes, ca, "seed {seed}");
-            }
-            if let Some(b) = d.disabled {
-                assert_eq!(t.disabled, b);
-            }
-        }
-    }
-    assert!(applied > CASES / 2, "too few cases exercised: {applied}");
-}
-
-#[test]
-fn no_delete_without_prune() {
-    for seed in 0..CASES {
-        let mut rng = Rng::new(seed);
-        let live = {
-            let n = rng.below(10) as usize;
-            gen_live(&mut rng, n)
-        };
-        let desired = {
-            let n = rng.below(4) as usize;
-            gen_desired(&mut rng, &live, n)
-        };
+    #[test]
+    fn no_delete_without_prune((live, desired) in gen_project(0..10, 0..4)) {
         let p = plan(
             &desired,
             &live,
@@ -115,31 +44,19 @@ fn no_delete_without_prune() {
             },
         )
         .unwrap();
-        assert!(
-            p.changes.iter().all(|c| c.action != Action::Delete),
-            "seed {seed}"
-        );
+        prop_assert!(p.changes.iter().all(|c| c.action != Action::Delete));
         // Every live and desired tenant appears exactly once.
         let mut ids: Vec<&str> = p.changes.iter().map(|c| c.id.as_str()).collect();
         ids.sort_unstable();
         let before = ids.len();
         ids.dedup();
-        assert_eq!(before, ids.len(), "seed {seed}: an id appears twice");
+        prop_assert_eq!(before, ids.len(), "an id appears twice");
     }
-}
 
-#[test]
-fn plan_is_deterministic_whatever_the_input_order() {
-    for seed in 0..CASES {
-        let mut rng = Rng::new(seed);
-        let live = {
-            let n = rng.below(10) as usize;
-            gen_live(&mut rng, n)
-        };
-        let desired = {
-            let n = rng.below(5) as usize;
-            gen_desired(&mut rng, &live, n)
-        };
+    #[test]
+    fn plan_is_deterministic_whatever_the_input_order(
+        (live, desired) in gen_project(0..10, 0..5)
+    ) {
         let opts = PlanOptions {
             prune: true,
             max_deletes: usize::MAX,
@@ -151,7 +68,7 @@ fn plan_is_deterministic_whatever_the_input_order() {
         let mut desired_rev = desired.clone();
         desired_rev.reverse();
         let b = plan(&desired_rev, &live_rev, &opts);
-        assert_eq!(a, b, "seed {seed}");
+        prop_assert_eq!(&a, &b);
         if let Ok(p) = a {
             // Parents are created before their children and deleted after them.
             let pos = |id: &str| p.changes.iter().position(|c| c.id == id);
@@ -161,9 +78,9 @@ fn plan_is_deterministic_whatever_the_input_order() {
                     if let Some(pp) = pos(parent)
                         && p.changes[pp].action == Action::Create
                     {
-                        assert!(
+                        prop_assert!(
                             pp < pos(&c.id).unwrap(),
-                            "seed {seed}: parent created after child"
+                            "parent created after child"
                         );
                     }
                 }
@@ -172,13 +89,70 @@ fn plan_is_deterministic_whatever_the_input_order() {
                     if let Some(pp) = pos(&t.parent)
                         && p.changes[pp].action == Action::Delete
                     {
-                        assert!(
+                        prop_assert!(
                             pp > pos(&c.id).unwrap(),
-                            "seed {seed}: parent deleted before child"
+                            "parent deleted before child"
                         );
                     }
                 }
             }
         }
     }
+}
+
+/// Run with a `TestRunner` (not `proptest!`) to count, across all cases, how many were applied.
+#[test]
+fn applying_a_plan_then_planning_again_gives_no_changes() {
+    let applied = Cell::new(0u32);
+    let mut runner = TestRunner::new(config(CASES));
+    let cases = runner.config().cases;
+    let projects = (gen_project(0..10, 0..5), any::<bool>());
+    let result = runner.run(&projects, |((live, desired), prune)| {
+        let opts = PlanOptions {
+            prune,
+            max_deletes: usize::MAX,
+            ..PlanOptions::default()
+        };
+        let p = match plan(&desired, &live, &opts) {
+            Ok(p) => p,
+            // Pruning a parent whose child stays is refused by design.
+            Err(PlanError::DeleteParentOfKept { .. }) if prune => return Ok(()),
+            Err(e) => panic!("{e}"),
+        };
+        let after = apply(&p, &live);
+        let again = plan(&desired, &after, &opts).unwrap();
+        prop_assert!(!again.has_changes(), "{again:#?}");
+        applied.set(applied.get() + 1);
+
+        // Unmanaged fields survive every update.
+        for t in &after {
+            if let Some(before) = live.iter().find(|l| l.id == t.id) {
+                prop_assert_eq!(&t.enforce_sso_exclusions, &before.enforce_sso_exclusions);
+                prop_assert_eq!(&t.role_inheritance, &before.role_inheritance);
+                prop_assert_eq!(&t.federated_app_ids, &before.federated_app_ids);
+                prop_assert_eq!(&t.parent, &before.parent);
+                prop_assert_eq!(&t.auth_type, &before.auth_type);
+            }
+        }
+        // Managed fields end up as the file says.
+        for d in &desired {
+            let t = after
+                .iter()
+                .find(|t| t.id == d.id)
+                .expect("desired tenant exists after apply");
+            prop_assert_eq!(&t.name, &d.name);
+            if let Some(ca) = &d.custom_attributes {
+                prop_assert_eq!(&t.custom_attributes, ca);
+            }
+            if let Some(b) = d.disabled {
+                prop_assert_eq!(t.disabled, b);
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let applied = applied.get();
+    assert!(applied > cases / 2, "too few cases exercised: {applied}");
 }

@@ -3,9 +3,10 @@
 
 mod common;
 
-use common::{Rng, gen_desired, gen_live, live, want};
+use common::{config, gen_project, live, want};
 use descope_model::Tenant;
 use descope_sync::{Action, Change, PlanOptions, SavedChange, plan, rederive};
+use proptest::prelude::*;
 use serde_json::json;
 
 fn saved(c: &Change) -> SavedChange {
@@ -41,25 +42,25 @@ fn without_protected(changes: &[Change]) -> Vec<Change> {
         .collect()
 }
 
-#[test]
-fn an_untouched_plan_is_derived_again_exactly() {
-    let mut rng = Rng::new(4);
-    for round in 0..200 {
-        let n = 1 + rng.below(12) as usize;
-        let live = gen_live(&mut rng, n);
-        let extra = rng.below(4) as usize;
-        let desired = gen_desired(&mut rng, &live, extra);
+proptest! {
+    #![proptest_config(config(200))]
+
+    #[test]
+    fn an_untouched_plan_is_derived_again_exactly(
+        (live, desired) in gen_project(1..13, 0..4),
+        prune in any::<bool>(),
+    ) {
         let opts = PlanOptions {
-            prune: rng.chance(50),
+            prune,
             max_deletes: 100,
             ..PlanOptions::default()
         };
         let Ok(p) = plan(&desired, &live, &opts) else {
-            continue;
+            return Ok(());
         };
-        let again = rederive(&saved_changes(&p.changes), &opts, &live)
-            .unwrap_or_else(|e| panic!("round {round}: {e}"));
-        assert_eq!(again, without_protected(&p.changes), "round {round}");
+        let again =
+            rederive(&saved_changes(&p.changes), &opts, &live).unwrap_or_else(|e| panic!("{e}"));
+        prop_assert_eq!(again, without_protected(&p.changes));
     }
 }
 

@@ -5,15 +5,16 @@ mod common;
 
 use std::path::Path;
 
-use common::{Rng, gen_live};
+use common::{config, gen_live};
 use descope_spec::{desired_from_live, parse, to_yaml};
 use descope_sync::{Action, PlanOptions, plan};
+use proptest::prelude::*;
 
-#[test]
-fn export_then_load_then_plan_has_no_changes() {
-    for seed in 0..50 {
-        let mut rng = Rng::new(seed);
-        let live = gen_live(&mut rng, 8);
+proptest! {
+    #![proptest_config(config(50))]
+
+    #[test]
+    fn export_then_load_then_plan_has_no_changes(live in gen_live(8..9)) {
         let desired: Vec<_> = live.iter().map(desired_from_live).collect();
         let yaml = to_yaml(&desired);
         let spec = parse(Path::new("export.yaml"), &yaml, &|_| None)
@@ -24,7 +25,7 @@ fn export_then_load_then_plan_has_no_changes() {
             ..PlanOptions::default()
         };
         let p = plan(&spec.tenants, &live, &opts).unwrap();
-        assert!(!p.has_changes(), "seed {seed}: {p:#?}");
+        prop_assert!(!p.has_changes(), "{p:#?}");
     }
 }
 
