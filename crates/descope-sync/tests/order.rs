@@ -6,13 +6,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-<<<<<<< HEAD
-use common::{Rng, live, want};
-use descope_model::Tenant;
-=======
 use common::{config, live, want};
 use descope_model::Tenant;
->>>>>>> i12/libs
 use descope_spec::DesiredTenant;
 use descope_sync::{Action, Plan, PlanOptions, plan, schedule};
 use proptest::collection::vec;

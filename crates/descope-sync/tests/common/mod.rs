@@ -111,36 +111,6 @@ pub fn config(cases: u32) -> ProptestConfig {
 const DOMAINS: &[&str] = &["a.com", "b.com", "c.io", "d.net", "e.org"];
 const ROLES: &[&str] = &["viewer", "editor", "admin"];
 
-<<<<<<< HEAD
-fn strings(rng: &mut Rng, pool: &[&str]) -> Vec<String> {
-    let mut v: Vec<String> = pool
-        .iter()
-        .filter(|_| rng.chance(40))
-        .map(|s| (*s).to_owned())
-        .collect();
-    // Order must not matter for sets.
-    if rng.chance(50) {
-        v.reverse();
-    }
-    v
-}
-
-fn attr_value(rng: &mut Rng) -> Value {
-    match rng.below(5) {
-        0 => json!(rng.pick(&["pro", "free", "enterprise"])),
-        1 => json!(rng.below(100)),
-        2 => json!(rng.below(100) as f64 + 0.5),
-        3 => json!(rng.chance(50)),
-        _ => json!(strings(rng, DOMAINS)),
-    }
-}
-
-fn attrs(rng: &mut Rng) -> descope_model::Attrs {
-    let mut out = descope_model::Attrs::new();
-    for k in ["plan", "seats", "region", "beta"] {
-        if rng.chance(50) {
-            out.insert(k.to_owned(), attr_value(rng));
-=======
 /// Some of `pool` (each 40%), in its order or reversed: order must not matter for sets.
 fn strings(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> + Clone {
     (vec(prop::bool::weighted(0.4), pool.len()), any::<bool>()).prop_map(move |(take, reverse)| {
@@ -152,7 +122,6 @@ fn strings(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> 
             .collect();
         if reverse {
             v.reverse();
->>>>>>> i12/libs
         }
         v
     })
