@@ -114,8 +114,8 @@ pub async fn run(ctx: &Ctx, cmd: BackupCommand) -> CliResult {
                 value["settings"] = settings.clone();
             }
             match ctx.out.format {
-                crate::output::Format::Yaml => ctx.out.data_yaml(&value),
-                _ => ctx.out.data_json(&value),
+                crate::output::Format::Yaml => ctx.out.data_yaml(&value)?,
+                _ => ctx.out.data_json(&value)?,
             }
             Ok(Exit::Success)
         }

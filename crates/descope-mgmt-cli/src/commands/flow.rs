@@ -133,7 +133,7 @@ async fn export(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
                 shown_path(f)
             ));
         }
-        None => ctx.out.data_text(&to_file_text(&v)),
+        None => ctx.out.data_text(&to_file_text(&v))?,
     }
     Ok(Exit::Success)
 }

@@ -390,11 +390,11 @@ pub async fn delete(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
             shown(&live.name)
         );
         match ctx.out.format {
-            crate::output::Format::Table => ctx.out.human_text(&text),
+            crate::output::Format::Table => ctx.out.human_text(&text)?,
             _ => ctx.out.emit(
                 &json!({"id": live.id, "name": live.name, "action": "delete", "cascade": args.cascade, "applied": false}),
                 Table::default,
-            ),
+            )?,
         }
         return Ok(Exit::Success);
     }

@@ -29,7 +29,7 @@ pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {
                     ctx.out
                         .status(&format!("Exported the theme to {}", shown_path(&f)));
                 }
-                None => ctx.out.data_text(&to_file_text(&theme)),
+                None => ctx.out.data_text(&to_file_text(&theme))?,
             }
             Ok(Exit::Success)
         }
