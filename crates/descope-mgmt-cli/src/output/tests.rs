@@ -104,10 +104,7 @@ fn a_table_is_aligned_on_a_terminal_and_tab_separated_when_piped() {
     out.emit(&(), table).expect("written");
     let text = captured.stdout.text();
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    assert_eq!(
-        lines,
-        [" ID    NAME", " acme  Acme\\tCorp", " b     Beta"]
-    );
+    assert_eq!(lines, [" ID    NAME", " acme  Acme\\tCorp", " b     Beta"]);
 }
 
 #[test]
