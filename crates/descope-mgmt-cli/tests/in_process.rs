@@ -108,25 +108,43 @@ impl Home {
         let home = self.path().display().to_string();
         let text = text.replace(&home, "[HOME]").replace('\u{1b}', "\\e");
         // A table's trailing padding follows its widest cell, which may hold a time.
-        redact_port(&redact_times(&text))
-            .lines()
-            .map(|line| line.trim_end().to_owned() + "\n")
-            .collect()
+        let text = redact_after(&redact_times(&text), "127.0.0.1:", "[PORT]", 1, |c| {
+            c.is_ascii_digit()
+        });
+        // The emulator's creation time (seconds), and the plan's fingerprints made from it.
+        let text = redact_after(&text, "createdTime\": ", "[EPOCH]", 1, |c| {
+            c.is_ascii_digit()
+        });
+        let text = redact_after(&text, "createdTime: ", "[EPOCH]", 1, |c| c.is_ascii_digit());
+        redact_after(&text, "\": \"", "[FINGERPRINT]", 16, |c| {
+            c.is_ascii_hexdigit()
+        })
+        .lines()
+        .map(|line| line.trim_end().to_owned() + "\n")
+        .collect()
     }
 }
 
-/// Replaces the local emulator's port (`127.0.0.1:43869`) with `[PORT]`.
-fn redact_port(text: &str) -> String {
-    const HOST: &str = "127.0.0.1:";
+/// Replaces the run of characters matching `keep` that follows each `prefix` with
+/// `placeholder`, when it is at least `min` long (and, for `min` > 1, exactly `min` long and
+/// followed by a quote: a fingerprint).
+fn redact_after(
+    text: &str,
+    prefix: &str,
+    placeholder: &str,
+    min: usize,
+    keep: fn(char) -> bool,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find(HOST) {
-        out.push_str(&rest[..i + HOST.len()]);
-        rest = &rest[i + HOST.len()..];
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        if digits > 0 {
-            out.push_str("[PORT]");
-            rest = &rest[digits..];
+    while let Some(i) = rest.find(prefix) {
+        out.push_str(&rest[..i + prefix.len()]);
+        rest = &rest[i + prefix.len()..];
+        let len = rest.len() - rest.trim_start_matches(keep).len();
+        let exact = min == 1 || (len == min && rest[len..].starts_with('"'));
+        if len >= min && exact {
+            out.push_str(placeholder);
+            rest = &rest[len..];
         }
     }
     out.push_str(rest);
