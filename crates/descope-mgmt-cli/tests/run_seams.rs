@@ -88,7 +88,10 @@ fn help_and_version_go_to_the_injected_stdout() {
     );
     let (exit, stderr) = run_failing(io::ErrorKind::StorageFull, &["--help"]);
     assert_eq!(exit, 1);
-    assert!(stderr.contains("cannot write to standard output"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write to standard output"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -99,12 +102,18 @@ fn the_log_goes_to_the_injected_stderr() {
     let exit = descope_mgmt_cli::run(argv(&["-vv", "tenant", "list"]), env).code();
     assert_eq!(exit, 0, "{}", captured.stderr.text());
     let log = captured.stderr.text();
-    assert!(log.contains("DEBUG"), "debug lines in the run's stderr:\n{log}");
+    assert!(
+        log.contains("DEBUG"),
+        "debug lines in the run's stderr:\n{log}"
+    );
     assert!(log.contains("/v1/mgmt/tenant/all"), "{log}");
     // Another run without -v in the same process logs nothing.
     let env = Env::fake(vars(home.path()));
     let quiet = env.captured().expect("buffers");
-    assert_eq!(descope_mgmt_cli::run(argv(&["tenant", "list"]), env).code(), 0);
+    assert_eq!(
+        descope_mgmt_cli::run(argv(&["tenant", "list"]), env).code(),
+        0
+    );
     assert_eq!(quiet.stderr.text(), "");
 }
 
