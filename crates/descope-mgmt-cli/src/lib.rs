@@ -46,15 +46,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
     let format = cli.global.output.unwrap_or(Format::Table);
     let out = Out::new(&env, format, cli.global.quiet, cli.global.verbose, color);
     let log = logging(cli.global.verbose, &env, color);
-    let _log_here = log.as_ref().map(tracing::dispatcher::set_default);
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     runtime.worker_threads(2).enable_all();
-    if let Some(log) = log.clone() {
-        // The run's log is the default of every thread of its runtime (workers and blocking
-        // threads end with the runtime).
-        runtime.on_thread_start(move || {
-            std::mem::forget(tracing::dispatcher::set_default(&log));
-        });
+    // The process's own run logs through the global subscriber. A run on injected streams (a
+    // test; other runs may share the process) logs through its own dispatcher, the default of
+    // this thread and of every thread of its runtime (they end with the runtime).
+    let mut _log_here = None;
+    if let Some(log) = log {
+        if env.streams.is_os() {
+            // As before: the global default, with `log` records (reqwest's) forwarded to it.
+            let _ = tracing_subscriber::util::SubscriberInitExt::try_init(log);
+        } else {
+            _log_here = Some(tracing::dispatcher::set_default(&log));
+            runtime.on_thread_start(move || {
+                std::mem::forget(tracing::dispatcher::set_default(&log));
+            });
+        }
     }
     let runtime = match runtime.build() {
         Ok(rt) => rt,

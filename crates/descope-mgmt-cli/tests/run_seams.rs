@@ -95,29 +95,6 @@ fn help_and_version_go_to_the_injected_stdout() {
 }
 
 #[test]
-fn the_log_goes_to_the_injected_stderr() {
-    let home = tempfile::tempdir().expect("tempdir");
-    let env = Env::fake(vars(home.path()));
-    let captured = env.captured().expect("buffers");
-    let exit = descope_mgmt_cli::run(argv(&["-vv", "tenant", "list"]), env).code();
-    assert_eq!(exit, 0, "{}", captured.stderr.text());
-    let log = captured.stderr.text();
-    assert!(
-        log.contains("DEBUG"),
-        "debug lines in the run's stderr:\n{log}"
-    );
-    assert!(log.contains("/v1/mgmt/tenant/all"), "{log}");
-    // Another run without -v in the same process logs nothing.
-    let env = Env::fake(vars(home.path()));
-    let quiet = env.captured().expect("buffers");
-    assert_eq!(
-        descope_mgmt_cli::run(argv(&["tenant", "list"]), env).code(),
-        0
-    );
-    assert_eq!(quiet.stderr.text(), "");
-}
-
-#[test]
 fn the_audit_log_records_the_command_line_from_args() {
     let home = tempfile::tempdir().expect("tempdir");
     let run = |args: &[&str]| {
@@ -134,4 +111,32 @@ fn the_audit_log_records_the_command_line_from_args() {
         records[0]["command"],
         "descope-mgmt --local tenant create --id two --name 'Two words'"
     );
+}
+
+#[test]
+fn a_key_commands_stderr_goes_to_the_injected_stderr() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let dir = home.path().join("config/descope-mgmt");
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        "default_profile = \"p\"\n[profiles.p]\nproject_id = \"P2seams\"\nbase_url = \"http://127.0.0.1:1\"\nmanagement_key_command = \"echo said-by-the-key-command >&2; echo K2key\"\n",
+    )
+    .expect("config");
+    let mut vars = vars(home.path());
+    vars.push(("DESCOPE_MGMT_RETRY_BASE_MS".into(), "1".into()));
+    let env = Env::fake(vars);
+    let captured = env.captured().expect("buffers");
+    let args: Vec<OsString> = ["descope-mgmt", "tenant", "list"]
+        .iter()
+        .map(OsString::from)
+        .collect();
+    // Nothing listens on port 1: the run fails after asking, with the key command's words first.
+    assert_eq!(descope_mgmt_cli::run(args, env).code(), 1);
+    let stderr = captured.stderr.text();
+    assert!(
+        stderr.starts_with("said-by-the-key-command\n"),
+        "the key command's stderr is in the run's stderr:\n{stderr}"
+    );
+    assert!(stderr.contains("cannot reach the Descope API"), "{stderr}");
 }
