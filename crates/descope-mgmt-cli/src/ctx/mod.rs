@@ -214,3 +214,6 @@ pub fn human_secs(d: Duration) -> String {
         format!("{s} s")
     }
 }
+
+#[cfg(test)]
+mod tests;

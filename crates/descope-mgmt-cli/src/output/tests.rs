@@ -173,11 +173,13 @@ fn prompts_need_a_terminal_and_read_the_injected_stdin() {
     let captured = env.captured().expect("buffers");
     let out = Out::new(&env, Format::Table, false, 0, false);
     assert_eq!(out.confirm("Delete?"), None, "stdin is not a terminal");
-    let env = env.with_ttys(true, false, false);
-    let out = Out {
-        stdin_tty: true,
-        ..out
-    };
+    let out = Out::new(
+        &env.with_ttys(true, false, false),
+        Format::Table,
+        false,
+        0,
+        false,
+    );
     assert_eq!(out.confirm("Delete?"), Some(true));
     assert_eq!(out.confirm_typed("Really?", "acme"), Some(true));
     assert_eq!(out.confirm("Again?"), Some(false), "no more input is a no");
@@ -186,7 +188,6 @@ fn prompts_need_a_terminal_and_read_the_injected_stdin() {
         captured.stderr.text(),
         "Delete? [y/N] Really?\nType `acme` to continue: Again? [y/N] "
     );
-    drop(env);
 }
 
 #[test]
