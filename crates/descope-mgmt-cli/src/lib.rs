@@ -16,6 +16,7 @@ pub mod restore_lookup;
 pub mod shell;
 pub mod signals;
 pub mod spec_file;
+pub mod streams;
 pub mod tenants;
 pub mod theme;
 pub mod values;
@@ -36,35 +37,38 @@ pub fn main_entry(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 /// Parses `args`, runs the command against `env`, and returns how the process should exit.
+/// Everything the run reads of the world (variables, terminals, clock, streams) comes from
+/// `env`, so it can run in-process in tests.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
-    let cli = match Cli::parse_args(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::parse_args(args.iter().cloned()) {
         Ok(cli) => cli,
-        Err(e) => return output::clap_error(&e),
+        Err(e) => return output::clap_error(&e, &env),
     };
     let color = !cli.global.no_color
         && env.var("NO_COLOR").is_none()
         && (env.stderr_tty || env.var("CLICOLOR_FORCE").is_some_and(|v| v != "0"));
     let format = cli.global.output.unwrap_or(Format::Table);
-    let out = Out {
-        format,
-        quiet: cli.global.quiet,
-        verbose: cli.global.verbose,
-        color,
-        stdout_tty: env.stdout_tty,
-        stderr_tty: env.stderr_tty,
-        stdin_tty: env.stdin_tty,
-        columns: env
-            .var("COLUMNS")
-            .and_then(|c| c.trim().parse::<u16>().ok())
-            .filter(|c| *c > 0),
-        state: output::OutState::default(),
-    };
-    init_logging(cli.global.verbose, &env, color);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let out = Out::new(&env, format, cli.global.quiet, cli.global.verbose, color);
+    let log = logging(cli.global.verbose, &env, color);
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.worker_threads(2).enable_all();
+    // The process's own run logs through the global subscriber. A run on injected streams (a
+    // test; other runs may share the process) logs through its own dispatcher, the default of
+    // this thread and of every thread of its runtime (they end with the runtime).
+    let mut _log_here = None;
+    if let Some(log) = log {
+        if env.streams.is_os() {
+            // As before: the global default, with `log` records (reqwest's) forwarded to it.
+            let _ = tracing_subscriber::util::SubscriberInitExt::try_init(log);
+        } else {
+            _log_here = Some(tracing::dispatcher::set_default(&log));
+            runtime.on_thread_start(move || {
+                std::mem::forget(tracing::dispatcher::set_default(&log));
+            });
+        }
+    }
+    let runtime = match runtime.build() {
         Ok(rt) => rt,
         Err(e) => {
             out.error(&error::CliError::new(format!(
@@ -73,7 +77,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
             return Exit::Error;
         }
     };
-    let command_line = command_line_for_audit();
+    let command_line = command_line_for_audit(&args);
     let ctx = Ctx::new(env, cli.global.clone(), out, command_line);
     let result = runtime.block_on(async {
         let r = run_interruptible(&ctx, cli.command).await;
@@ -90,10 +94,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
         result
     };
     let exit = match result {
+        // A command stopped by a failed stdout: that failure is reported once, below.
+        Err(e) if output::StdoutFailed::is_cause_of(&e) => Exit::Error,
         Ok(exit) => exit,
         Err(e) => {
             ctx.out.error(&e);
-            e.exit
+            e.exit()
         }
     };
     // An error writing stdout (a full disk, a closed file) fails the run; a closed pipe is quiet.
@@ -110,7 +116,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
                 ),
             };
             ctx.out.error(
-                &error::CliError::new(format!("cannot write to standard output: {e}")).hint(hint),
+                &error::CliError::io(format!("cannot write to standard output: {e}")).hint(hint),
             );
             if matches!(exit, Exit::Success | Exit::Changes) {
                 Exit::Error
@@ -125,8 +131,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
 /// The error of a confirmation prompt ended by Ctrl-C or SIGTERM (exit 130).
 #[must_use]
 pub fn prompt_interrupted() -> error::CliError {
-    error::CliError::new("interrupted at the confirmation prompt; nothing was changed")
-        .with_exit(Exit::Interrupted)
+    error::CliError::interrupted("interrupted at the confirmation prompt; nothing was changed")
 }
 
 /// Runs the command; on Ctrl-C or SIGTERM no new write starts, a write already sent finishes
@@ -147,7 +152,7 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
             r = &mut dispatch => {
                 return match r {
                     Ok(_) | Err(_) if ctx.interrupt.stopped() && !ctx.interrupt.graceful() => {
-                        let mut e = error::CliError::new("interrupted").with_exit(Exit::Interrupted);
+                        let mut e = error::CliError::interrupted("interrupted");
                         if let Err(inner) = r {
                             e.message = format!("interrupted: {}", inner.message);
                         }
@@ -161,8 +166,7 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
                 ctx.interrupt.trigger();
                 let in_flight = ctx.interrupt.writes_in_flight();
                 if !ctx.interrupt.graceful() && in_flight == 0 {
-                    return Err(error::CliError::new("interrupted; no write was in flight")
-                        .with_exit(Exit::Interrupted));
+                    return Err(error::CliError::interrupted("interrupted; no write was in flight"));
                 }
                 ctx.out.warn(&format!(
                     "interrupted: starting no new writes; waiting for {in_flight} in-flight write(s) to finish and be audited{}",
@@ -174,8 +178,11 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
 }
 
 /// The command line as recorded in audit records: argv with the program name shortened.
-fn command_line_for_audit() -> String {
-    let mut parts: Vec<String> = std::env::args().collect();
+fn command_line_for_audit(args: &[OsString]) -> String {
+    let mut parts: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     if let Some(first) = parts.first_mut() {
         "descope-mgmt".clone_into(first);
     }
@@ -192,10 +199,11 @@ fn command_line_for_audit() -> String {
         .join(" ")
 }
 
-fn init_logging(verbose: u8, env: &Env, color: bool) {
+/// The log of a run on `env`'s stderr, when `-v` or `DESCOPE_MGMT_LOG` asks for one.
+fn logging(verbose: u8, env: &Env, color: bool) -> Option<tracing::Dispatch> {
     let level = match (verbose, env.var("DESCOPE_MGMT_LOG")) {
         (_, Some(filter)) => filter.to_owned(),
-        (0, None) => return,
+        (0, None) => return None,
         (1, None) => "info".into(),
         (2, None) => "debug".into(),
         _ => "trace".into(),
@@ -206,13 +214,15 @@ fn init_logging(verbose: u8, env: &Env, color: bool) {
     } else {
         format!("descope_api={level},descope_mgmt_cli={level},descope_emulator={level},warn")
     };
-    let _ = tracing_subscriber::fmt()
+    let streams = env.streams.clone();
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
+        .with_writer(move || streams.stderr_writer())
         .with_ansi(color)
         .with_target(false)
         // A closed or full stderr loses the log line, nothing else (the default would report
         // it with `eprintln!`, which panics there).
         .log_internal_errors(false)
-        .try_init();
+        .finish();
+    Some(tracing::Dispatch::new(subscriber))
 }

@@ -150,7 +150,7 @@ pub fn print_changes(ctx: &Ctx, header: &str, changes: &[FieldDiff]) {
             show_value(&c.new)
         ));
     }
-    ctx.out.human_text(&text);
+    let _ = ctx.out.human_text(&text);
 }
 
 /// The tenant a backup recorded. Seed-format backups name self-provisioning domains `domains`.

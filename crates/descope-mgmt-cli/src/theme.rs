@@ -78,14 +78,14 @@ pub async fn replace(
     let table = matches!(ctx.out.format, crate::output::Format::Table);
     let report = |backup: Option<&Path>| {
         if !table {
-            ctx.out.emit(
+            let _ = ctx.out.emit(
                 &serde_json::json!({"source": source, "changed": changed, "applied": !dry_run, "backup": backup}),
                 crate::output::Table::default,
             );
         }
     };
     if table {
-        ctx.out.human_text(&text);
+        let _ = ctx.out.human_text(&text);
     }
     if dry_run {
         report(None);

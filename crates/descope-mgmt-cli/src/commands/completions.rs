@@ -21,6 +21,6 @@ pub fn run(ctx: &Ctx, args: &CompletionsArgs) -> CliResult {
         "descope-mgmt",
         &mut buf,
     );
-    ctx.out.data_text(&String::from_utf8_lossy(&buf));
+    ctx.out.data_text(&String::from_utf8_lossy(&buf))?;
     Ok(Exit::Success)
 }

@@ -139,7 +139,7 @@ pub async fn run(ctx: &Ctx) -> CliResult {
         }),
     }
     let failed = checks.iter().filter(|c| !c.ok).count();
-    ctx.out.emit(&checks, || {
+    let _ = ctx.out.emit(&checks, || {
         let mut t = Table::new(vec!["CHECK", "OK", "DETAIL"]);
         for c in &checks {
             t.rows.push(vec![

@@ -70,7 +70,7 @@ pub async fn export(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {
                 shown_path(f)
             ));
         }
-        None => ctx.out.data_text(&text),
+        None => ctx.out.data_text(&text)?,
     }
     Ok(Exit::Success)
 }
@@ -641,11 +641,12 @@ pub async fn sync(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         ctx.out
             .status(&format!("Saved the plan to {}", shown_path(out)));
     }
-    match ctx.out.format {
+    // A failed stdout does not stop an apply: `run` reports it once the writes are done.
+    let _ = match ctx.out.format {
         Format::Table => ctx.out.human_text(&render_plan(ctx, &plan)),
         _ if args.dry_run => ctx.out.emit(&doc, Table::default),
-        _ => {}
-    }
+        _ => Ok(()),
+    };
     let has_changes = plan.has_changes();
     if args.dry_run {
         return Ok(if args.detailed_exitcode && has_changes {
@@ -865,7 +866,7 @@ async fn apply(
                 };
                 // Interrupted just before sending: the write never started.
                 let r = match r {
-                    Err(e) if e.exit == Exit::Interrupted => Ok(Outcome::Skipped),
+                    Err(e) if e.exit() == Exit::Interrupted => Ok(Outcome::Skipped),
                     other => other,
                 };
                 if fail_fast && matches!(r, Ok(Outcome::Failed(_))) {

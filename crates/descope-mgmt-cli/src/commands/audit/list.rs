@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, args: &AuditListArgs) -> CliResult {
             ]);
         }
         t
-    });
+    })?;
     Ok(Exit::Success)
 }
 

@@ -90,6 +90,6 @@ pub fn run(ctx: &Ctx, args: &BackupListArgs) -> CliResult {
             t.rows.push(row);
         }
         t
-    });
+    })?;
     Ok(Exit::Success)
 }

@@ -104,7 +104,7 @@ pub async fn run(ctx: &Ctx, args: &BackupPruneArgs) -> CliResult {
     }
     let removed = &outcome.removed;
     let verb = if dry_run { "Would delete" } else { "Deleted" };
-    ctx.out.emit(
+    let _ = ctx.out.emit(
         &json!({
             "dryRun": dry_run,
             "removed": removed,

@@ -41,8 +41,8 @@ pub fn run(ctx: &Ctx, args: &BackupShowArgs) -> CliResult {
         value["settings"] = settings.clone();
     }
     match ctx.out.format {
-        crate::output::Format::Yaml => ctx.out.data_yaml(&value),
-        _ => ctx.out.data_json(&value),
+        crate::output::Format::Yaml => ctx.out.data_yaml(&value)?,
+        _ => ctx.out.data_json(&value)?,
     }
     Ok(Exit::Success)
 }

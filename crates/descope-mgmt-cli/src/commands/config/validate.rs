@@ -21,7 +21,8 @@ pub fn run(ctx: &Ctx, args: &ConfigValidateArgs) -> CliResult {
     let file = &args.file;
     let spec = crate::spec_file::load_spec(ctx, file)?;
     let n = spec.tenants.len();
-    ctx.out
+    let _ = ctx
+        .out
         .emit(&json!({"file": file, "valid": true, "tenants": n}), || {
             Table {
                 headers: vec!["FILE", "TENANTS", "VALID"],

@@ -111,7 +111,7 @@ pub async fn run(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
             .status("management key: as given with --management-key");
     }
     // The URL is the one line on stdout, so scripts can read it.
-    ctx.out.data_text(&format!("http://{addr}\n"));
+    let _ = ctx.out.data_text(&format!("http://{addr}\n"));
     ctx.out.status("Ctrl-C stops it.");
     // Ctrl-C or SIGTERM stops it gracefully, flushing --state.
     let shutdown = crate::signals::wait_for_signal();

@@ -123,12 +123,12 @@ pub async fn run(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         plan.len() - changed.len()
     );
     if matches!(ctx.out.format, crate::output::Format::Table) {
-        ctx.out.human_text(&format!("{text}{summary}\n"));
+        let _ = ctx.out.human_text(&format!("{text}{summary}\n"));
     }
     if args.dry_run || changed.is_empty() {
         if !matches!(ctx.out.format, crate::output::Format::Table) {
             ctx.out
-                .emit(&json!({"flows": report, "applied": false}), Table::default);
+                .emit(&json!({"flows": report, "applied": false}), Table::default)?;
         }
         return Ok(Exit::Success);
     }
@@ -174,7 +174,7 @@ pub async fn run(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
     }
     bar.finish_and_clear();
     if !matches!(ctx.out.format, crate::output::Format::Table) {
-        ctx.out.emit(
+        let _ = ctx.out.emit(
             &json!({"flows": report, "applied": true, "failures": failures}),
             Table::default,
         );

@@ -88,7 +88,7 @@ pub async fn run(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
                 .iter()
                 .map(|p| vec![p.display().to_string()])
                 .collect(),
-        });
+        })?;
         return Ok(Exit::Success);
     }
     let id = args.id.clone().unwrap_or_default();
@@ -102,7 +102,7 @@ pub async fn run(ctx: &Ctx, args: &FlowExportArgs) -> CliResult {
                 shown_path(f)
             ));
         }
-        None => ctx.out.data_text(&to_file_text(&v)),
+        None => ctx.out.data_text(&to_file_text(&v))?,
     }
     Ok(Exit::Success)
 }

@@ -23,6 +23,6 @@ pub async fn run(ctx: &Ctx) -> CliResult {
             ]);
         }
         t
-    });
+    })?;
     Ok(Exit::Success)
 }

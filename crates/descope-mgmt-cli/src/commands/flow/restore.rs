@@ -51,7 +51,7 @@ pub async fn run(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     };
     let table = matches!(ctx.out.format, crate::output::Format::Table);
     if table {
-        ctx.out.human_text(&format!(
+        let _ = ctx.out.human_text(&format!(
             "Restore flow {id} from {}{}: {what}\n",
             shown_path(&backup.path),
             if args.dry_run { " (dry run)" } else { "" }
@@ -59,7 +59,7 @@ pub async fn run(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     }
     let report = |pre: Option<&Path>| {
         if !table {
-            ctx.out.emit(
+            let _ = ctx.out.emit(
                 &json!({"flowId": id, "backup": backup.path, "action": if live.is_some() {"update"} else {"create"}, "diff": d, "applied": !args.dry_run, "preRestoreBackup": pre}),
                 Table::default,
             );

@@ -82,6 +82,6 @@ pub async fn run(ctx: &Ctx, args: &TenantCreateArgs) -> CliResult {
     ctx.out.emit(&json!({ "id": id }), || Table {
         headers: vec!["ID"],
         rows: vec![vec![id.clone()]],
-    });
+    })?;
     Ok(Exit::Success)
 }

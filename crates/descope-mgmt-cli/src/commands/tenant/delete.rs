@@ -40,11 +40,11 @@ pub async fn run(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
             shown(&live.name)
         );
         match ctx.out.format {
-            crate::output::Format::Table => ctx.out.human_text(&text),
+            crate::output::Format::Table => ctx.out.human_text(&text)?,
             _ => ctx.out.emit(
                 &json!({"id": live.id, "name": live.name, "action": "delete", "cascade": args.cascade, "applied": false}),
                 Table::default,
-            ),
+            )?,
         }
         return Ok(Exit::Success);
     }
@@ -76,7 +76,7 @@ pub async fn run(ctx: &Ctx, args: &TenantDeleteArgs) -> CliResult {
         )
         .await?
         .map_err(|e| ctx.api_error(&e))?;
-    ctx.out.emit(
+    let _ = ctx.out.emit(
         &json!({"id": args.id, "deleted": true, "backup": backup}),
         || Table {
             headers: vec!["DELETED", "BACKUP"],

@@ -42,6 +42,6 @@ pub async fn run(ctx: &Ctx, args: &TenantGetArgs) -> CliResult {
             push(&format!("settings.{k}"), show_value(v));
         }
         t
-    });
+    })?;
     Ok(Exit::Success)
 }

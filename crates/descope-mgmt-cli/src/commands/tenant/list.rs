@@ -48,6 +48,6 @@ pub async fn run(ctx: &Ctx, args: &TenantListArgs) -> CliResult {
             ]);
         }
         t
-    });
+    })?;
     Ok(Exit::Success)
 }

@@ -183,7 +183,7 @@ pub async fn run(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
     }
     if args.dry_run {
         if !matches!(ctx.out.format, crate::output::Format::Table) {
-            ctx.out.emit(&json!({"id": id, "action": if live.is_some() {"update"} else {"create"}, "changes": all, "applied": false}), Table::default);
+            ctx.out.emit(&json!({"id": id, "action": if live.is_some() {"update"} else {"create"}, "changes": all, "applied": false}), Table::default)?;
         }
         return Ok(Exit::Success);
     }
@@ -287,7 +287,7 @@ pub async fn run(ctx: &Ctx, args: &RestoreArgs) -> CliResult {
         }
     }
     if !matches!(ctx.out.format, crate::output::Format::Table) {
-        ctx.out.emit(&json!({"id": id, "action": if live.is_some() {"update"} else {"create"}, "changes": all, "applied": true, "backup": pre}), Table::default);
+        let _ = ctx.out.emit(&json!({"id": id, "action": if live.is_some() {"update"} else {"create"}, "changes": all, "applied": true, "backup": pre}), Table::default);
     }
     ctx.out.status(&format!(
         "Restored tenant {id} from {}",

@@ -132,7 +132,7 @@ fn report_update(
             print_changes(ctx, &format!("{verb} tenant {id}:"), changes);
         }
     } else {
-        ctx.out.emit(
+        let _ = ctx.out.emit(
             &json!({"id": id, "applied": applied, "changes": changes, "backup": backup}),
             Table::default,
         );

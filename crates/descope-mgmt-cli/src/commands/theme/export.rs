@@ -27,7 +27,7 @@ pub async fn run(ctx: &Ctx, args: &ThemeExportArgs) -> CliResult {
             ctx.out
                 .status(&format!("Exported the theme to {}", shown_path(f)));
         }
-        None => ctx.out.data_text(&to_file_text(&theme)),
+        None => ctx.out.data_text(&to_file_text(&theme))?,
     }
     Ok(Exit::Success)
 }

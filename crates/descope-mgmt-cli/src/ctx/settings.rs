@@ -1,0 +1,264 @@
+//! Connection settings: project id, base URL, key and timeout, each by the precedence flag >
+//! environment > profile, with where it came from for hints.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use super::Ctx;
+use crate::error::CliError;
+use crate::output::shown_path;
+use crate::profile;
+
+/// Where the management key came from, for hints (never the key itself).
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// `DESCOPE_MANAGEMENT_KEY`.
+    EnvVar(String),
+    /// A profile's key file.
+    File(PathBuf),
+    /// A profile's key command.
+    Command(String),
+    /// The built-in local emulator.
+    Local,
+}
+
+impl std::fmt::Display for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EnvVar(v) => write!(f, "environment variable {v}"),
+            Self::File(p) => write!(f, "key file {}", shown_path(p)),
+            Self::Command(c) => write!(f, "key command `{c}`"),
+            Self::Local => f.write_str("the local emulator"),
+        }
+    }
+}
+
+/// Resolved connection settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Project id.
+    pub project_id: String,
+    /// Where the project id came from.
+    pub project_source: String,
+    /// Base URL as given (None = derived from the project id).
+    pub base_url: Option<String>,
+    /// Where the base URL came from.
+    pub base_url_source: String,
+    /// The key.
+    pub key: SecretString,
+    /// Where the key came from.
+    pub key_source: KeySource,
+    /// Profile used, if any.
+    pub profile: Option<String>,
+    /// Timeout of one request attempt.
+    pub timeout: Duration,
+    /// Where the timeout came from.
+    pub timeout_source: String,
+}
+
+/// The environment variable that sets the request timeout (like `--timeout`).
+pub const TIMEOUT_VAR: &str = "DESCOPE_MGMT_TIMEOUT";
+
+/// How long `doctor` waits for the service, at most (it asks once, no retries).
+pub const DOCTOR_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Parses a request timeout (`--timeout`, `DESCOPE_MGMT_TIMEOUT`, a profile's `timeout`): a
+/// whole number and a unit, at least one second.
+///
+/// # Errors
+/// A message saying what a valid value looks like.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = crate::values::parse_duration(s)
+        .map_err(|_| format!("`{s}` is not a duration; write a number and a unit, e.g. 30s, 2m"))?;
+    if d.is_zero() {
+        return Err(format!(
+            "`{s}` is too short; a timeout is at least 1s (e.g. 30s, 2m)"
+        ));
+    }
+    Ok(d)
+}
+
+impl Ctx {
+    pub(super) fn resolve_settings(&self, need_key: bool) -> Result<Settings, CliError> {
+        if self.global.local {
+            let (timeout, timeout_source) = match self.resolve_timeout(None, false, None) {
+                Ok(t) => t,
+                Err(e) if need_key => return Err(e),
+                Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
+            };
+            return Ok(Settings {
+                project_id: self
+                    .global
+                    .project_id
+                    .clone()
+                    .unwrap_or_else(|| descope_emulator::DEFAULT_PROJECT_ID.to_owned()),
+                project_source: "--local".into(),
+                base_url: None,
+                base_url_source: "--local (in-process emulator)".into(),
+                key: SecretString::from(descope_emulator::DEFAULT_MANAGEMENT_KEY),
+                key_source: KeySource::Local,
+                profile: None,
+                timeout,
+                timeout_source,
+            });
+        }
+        let cfg_path = profile::config_path(&self.env);
+        let cfg = match &cfg_path {
+            Some(p) => profile::load(p)?,
+            None => profile::ConfigFile::default(),
+        };
+        let explicit_profile = self
+            .global
+            .profile
+            .clone()
+            .or_else(|| self.env.var("DESCOPE_MGMT_PROFILE").map(str::to_owned));
+        let profile_name = explicit_profile
+            .clone()
+            .or_else(|| cfg.default_profile.clone());
+        let prof = match &profile_name {
+            Some(name) => Some(cfg.profiles.get(name).cloned().ok_or_else(|| {
+                CliError::new(format!(
+                    "profile `{name}` is not in {}",
+                    cfg_path
+                        .as_ref()
+                        .map_or("the config file".into(), |p| p.display().to_string())
+                ))
+                .hint(format!(
+                    "profiles there: {}",
+                    if cfg.profiles.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        cfg.profiles.keys().cloned().collect::<Vec<_>>().join(", ")
+                    }
+                ))
+            })?),
+            None => None,
+        };
+        let prof_wins = explicit_profile.is_some();
+        let pick = |flag: Option<&String>,
+                    envs: &[&str],
+                    from_prof: Option<&String>|
+         -> Option<(String, String)> {
+            if let Some(v) = flag {
+                return Some((v.clone(), "command-line flag".into()));
+            }
+            let from_env = envs.iter().find_map(|n| {
+                self.env
+                    .var(n)
+                    .map(|v| (v.to_owned(), format!("environment variable {n}")))
+            });
+            let from_profile = from_prof.map(|v| {
+                (
+                    v.clone(),
+                    format!("profile `{}`", profile_name.clone().unwrap_or_default()),
+                )
+            });
+            if prof_wins {
+                from_profile.or(from_env)
+            } else {
+                from_env.or(from_profile)
+            }
+        };
+        let (project_id, project_source) = pick(
+            self.global.project_id.as_ref(),
+            &["DESCOPE_PROJECT_ID"],
+            prof.as_ref().and_then(|p| p.project_id.as_ref()),
+        )
+        .ok_or_else(|| {
+            CliError::new("no Descope project id is set")
+                .hint("set DESCOPE_PROJECT_ID, pass --project-id, or add a profile (see README: Profiles)")
+                .hint("to try the tool without an account, add --local")
+        })?;
+        let prof_base = prof.as_ref().and_then(|p| p.base_url.as_ref());
+        // A variable set to nothing is not "unset": falling back to the derived (production)
+        // URL would silently aim the command at another service. (Offline commands send nothing.)
+        if need_key && self.global.base_url.is_none() && !(prof_wins && prof_base.is_some()) {
+            for name in ["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"] {
+                if self.env.var_raw(name).is_some_and(|v| v.trim().is_empty()) {
+                    return Err(CliError::new(format!(
+                        "{name} is set but empty; refusing to fall back to the base URL derived from the project id"
+                    ))
+                    .hint(format!(
+                        "unset it (`unset {name}`) to use the derived URL, or give a URL such as https://api.descope.com"
+                    )));
+                }
+            }
+        }
+        let base = pick(
+            self.global.base_url.as_ref(),
+            &["DESCOPE_BASE_URL", "DESCOPE_BASE_URI"],
+            prof_base,
+        );
+        if need_key
+            && let Some((v, source)) = &base
+            && v.trim().is_empty()
+        {
+            return Err(CliError::new(format!("the base URL from the {source} is empty"))
+                .hint("give a URL such as https://api.descope.com, or leave it out to derive it from the project id"));
+        }
+        // Offline commands (need_key = false) send nothing, so a bad timeout does not stop them.
+        let (timeout, timeout_source) =
+            match self.resolve_timeout(prof.as_ref(), prof_wins, profile_name.as_deref()) {
+                Ok(t) => t,
+                Err(e) if need_key => return Err(e),
+                Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
+            };
+        let (key, key_source) = if need_key {
+            self.resolve_key(prof.as_ref(), prof_wins)?
+        } else {
+            (SecretString::from(String::new()), KeySource::Local)
+        };
+        Ok(Settings {
+            project_id,
+            project_source,
+            base_url_source: base
+                .as_ref()
+                .map_or_else(|| "derived from the project id".into(), |b| b.1.clone()),
+            base_url: base.map(|b| b.0),
+            key,
+            key_source,
+            profile: profile_name,
+            timeout,
+            timeout_source,
+        })
+    }
+
+    /// The request timeout: `--timeout` > `DESCOPE_MGMT_TIMEOUT` > the profile's `timeout` (an
+    /// explicit profile wins over the environment) > the default.
+    pub(super) fn resolve_timeout(
+        &self,
+        prof: Option<&profile::Profile>,
+        prof_wins: bool,
+        profile_name: Option<&str>,
+    ) -> Result<(Duration, String), CliError> {
+        if let Some(t) = self.global.timeout {
+            return Ok((t, "--timeout".into()));
+        }
+        let from_env = self
+            .env
+            .var(TIMEOUT_VAR)
+            .map(|v| (v.to_owned(), format!("environment variable {TIMEOUT_VAR}")));
+        let from_profile = prof.and_then(|p| p.timeout.clone()).map(|v| {
+            (
+                v,
+                format!(
+                    "`timeout` of profile `{}`",
+                    profile_name.unwrap_or_default()
+                ),
+            )
+        });
+        let chosen = if prof_wins {
+            from_profile.or(from_env)
+        } else {
+            from_env.or(from_profile)
+        };
+        match chosen {
+            Some((raw, source)) => parse_timeout(&raw)
+                .map(|t| (t, source.clone()))
+                .map_err(|e| CliError::new(format!("bad timeout in {source}: {e}"))),
+            None => Ok((descope_api::DEFAULT_TIMEOUT, "default".into())),
+        }
+    }
+}
