@@ -20,13 +20,19 @@
 //! - A saved plan is trusted only as far as it shows: `rederive` builds every request again from
 //!   its fields and the live tenants, and holds it to the `--prune` and `--max-deletes` it was
 //!   made with.
+//! - `execute(plan, live, backend, options, stop)` sends the plan's writes through a
+//!   [`Backend`]: every backup first, then the waves of [`Plan::waves`].
 
+mod execute;
 mod fingerprint;
 mod order;
 mod plan;
 mod saved;
 
+pub use execute::{Backend, ExecuteOptions, Outcome, Report, execute};
 pub use fingerprint::fingerprint;
 pub use order::{Step, schedule, temporary_names};
-pub use plan::{Action, Change, FieldChange, Plan, PlanError, PlanOptions, Summary, plan};
+pub use plan::{
+    Action, Change, FieldChange, Plan, PlanError, PlanOptions, ResourceKind, Summary, Wave, plan,
+};
 pub use saved::{SavedChange, rederive};

@@ -67,10 +67,23 @@ pub struct FieldChange {
     pub new: Value,
 }
 
+/// The kind of resource a change writes. A new kind plugs in here, in the planner that makes
+/// its changes, and in the [`crate::Backend`] that writes them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceKind {
+    /// A tenant (tenants.yaml).
+    #[default]
+    Tenant,
+}
+
 /// The plan for one tenant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
+    /// What the change writes (the plan document does not record it: every change of a saved
+    /// plan is a tenant's).
+    #[serde(skip)]
+    pub kind: ResourceKind,
     pub id: String,
     pub action: Action,
     /// The fields that change (for a create: every field the file sets). Empty otherwise.
@@ -98,6 +111,9 @@ pub struct Change {
 pub struct Plan {
     pub changes: Vec<Change>,
 }
+
+/// Writes that may run at once: a change's write, or the rename to its temporary name.
+pub type Wave = Vec<crate::Step>;
 
 /// Counts of a plan, rendered as `Plan: A to create, B to update, C to delete, D unchanged.`
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +147,14 @@ impl Plan {
             }
         }
         s
+    }
+
+    /// The writes in waves (see [`crate::schedule`]): every write of a wave may run at once,
+    /// and a wave starts when the one before it has finished. `live` is the project the plan
+    /// was made against. Made when the plan is executed, not when it is shown.
+    #[must_use]
+    pub fn waves(&self, live: &[Tenant]) -> Vec<Wave> {
+        crate::order::schedule(&self.changes, live)
     }
 
     /// Whether applying the plan would write anything.
@@ -279,6 +303,7 @@ pub fn plan(
             Action::Unchanged
         };
         let c = Change {
+            kind: ResourceKind::Tenant,
             id: (*id).to_owned(),
             action,
             fields: Vec::new(),
@@ -487,6 +512,7 @@ pub(crate) fn create(d: &DesiredTenant) -> Change {
         push("defaultRoles", strings(v));
     }
     Change {
+        kind: ResourceKind::Tenant,
         id: d.id.clone(),
         action: Action::Create,
         fields,
@@ -575,6 +601,7 @@ pub(crate) fn update(d: &DesiredTenant, l: &Tenant) -> Change {
         default_roles = Some(v.clone());
     }
     Change {
+        kind: ResourceKind::Tenant,
         id: d.id.clone(),
         action: if fields.is_empty() {
             Action::Unchanged

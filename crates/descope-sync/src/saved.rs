@@ -84,6 +84,7 @@ pub fn rederive(
                     return Err(format!("it deletes tenant `{id}`, which is protected"));
                 }
                 Change {
+                    kind: crate::ResourceKind::Tenant,
                     id: id.to_owned(),
                     action: Action::Delete,
                     fields: Vec::new(),
