@@ -7,6 +7,7 @@ pub mod ctx;
 pub mod env;
 pub mod error;
 pub mod files;
+pub mod only;
 pub mod output;
 pub mod profile;
 pub mod prompts;

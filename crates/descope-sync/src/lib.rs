@@ -23,12 +23,16 @@
 //! - `execute(plan, live, backend, options, stop)` sends the plan's writes through a
 //!   [`Backend`]: every backup first, then the waves of [`Plan::waves`].
 
+mod document;
 mod execute;
 mod fingerprint;
 mod order;
 mod plan;
 mod saved;
 
+pub use document::{
+    PLAN_FORMAT, PlanDocument, ReadError, SavedPlan, live_fingerprints, plan_fingerprints,
+};
 pub use execute::{Backend, ExecuteOptions, Outcome, Report, execute};
 pub use fingerprint::fingerprint;
 pub use order::{Step, schedule, temporary_names};

@@ -10,15 +10,17 @@ use descope_spec::DesiredTenant;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// What `plan` may do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What `plan` may do. A saved plan records them (`options`, in this order), so that applying
+/// it holds the same guards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PlanOptions {
     /// Delete live tenants the file does not list.
     pub prune: bool,
-    /// Glob patterns on tenant id that scope the whole plan; empty means every tenant.
-    pub only: Vec<String>,
     /// More deletes than this is an error (default 5).
     pub max_deletes: usize,
+    /// Glob patterns on tenant id that scope the whole plan; empty means every tenant.
+    pub only: Vec<String>,
     /// Glob patterns on tenant id of live tenants that are never deleted (the file's top-level
     /// `protected:` list, `descope_spec::Spec::protected`).
     pub protected: Vec<String>,
@@ -117,6 +119,7 @@ pub type Wave = Vec<crate::Step>;
 
 /// Counts of a plan, rendered as `Plan: A to create, B to update, C to delete, D unchanged.`
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)] // a saved plan's summary must count exactly what it holds
 pub struct Summary {
     pub create: usize,
     pub update: usize,

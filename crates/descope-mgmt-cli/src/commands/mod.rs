@@ -6,8 +6,13 @@ pub mod config;
 pub mod doctor;
 pub mod emulator;
 pub mod flow;
-pub mod sync;
 pub mod tenant;
+// `tenant sync` and `tenant export` live under `tenant/`; they join `tenant/mod.rs` once
+// `tenant.rs` is split into that directory.
+#[path = "tenant/export.rs"]
+pub mod tenant_export;
+#[path = "tenant/sync.rs"]
+pub mod tenant_sync;
 pub mod theme;
 
 use crate::args::{Command, TenantCommand};
@@ -24,8 +29,8 @@ pub async fn dispatch(ctx: &Ctx, command: Command) -> CliResult {
             TenantCommand::Update(a) => tenant::update(ctx, &a).await,
             TenantCommand::Delete(a) => tenant::delete(ctx, &a).await,
             TenantCommand::Restore(a) => tenant::restore(ctx, &a).await,
-            TenantCommand::Sync(a) => sync::sync(ctx, &a).await,
-            TenantCommand::Export(a) => sync::export(ctx, &a).await,
+            TenantCommand::Sync(a) => tenant_sync::run(ctx, &a).await,
+            TenantCommand::Export(a) => tenant_export::run(ctx, &a).await,
         },
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,
