@@ -29,6 +29,7 @@ mod fingerprint;
 mod order;
 mod plan;
 mod saved;
+mod trust;
 
 pub use document::{
     PLAN_FORMAT, PlanDocument, ReadError, SavedPlan, live_fingerprints, plan_fingerprints,
@@ -40,3 +41,4 @@ pub use plan::{
     Action, Change, FieldChange, Plan, PlanError, PlanOptions, ResourceKind, Summary, Wave, plan,
 };
 pub use saved::{SavedChange, rederive};
+pub use trust::TrustError;

@@ -1,13 +1,12 @@
 //! A saved plan (`tenant sync --apply --plan PLAN.json`) read back and checked against the
-//! project before anything is applied: the project, the fingerprints, and every change derived
-//! again from what it shows (`descope_sync::rederive`).
+//! project before anything is applied (`descope_sync::SavedPlan`), its errors in the user's
+//! terms.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use descope_api::Tenant;
 use descope_api::hash::FastMap;
-use descope_sync::{Action, Change, Plan, PlanOptions, ReadError, ResourceKind, SavedPlan};
+use descope_sync::{Plan, PlanOptions, ReadError, SavedPlan, TrustError};
 
 use crate::error::CliError;
 use crate::output::shown_path;
@@ -50,100 +49,31 @@ pub fn checked(
     live: &[Tenant],
     now: &FastMap<&str, String>,
 ) -> Result<(Plan, PlanOptions), CliError> {
-    if saved.project_id != project_id {
-        return Err(CliError::new(format!(
-            "the plan was made for project {}, not {project_id}",
-            saved.project_id
-        )));
-    }
-    let stale: Vec<&String> = saved
-        .fingerprints
-        .iter()
-        .filter(|(id, fp)| now.get(id.as_str()) != fp.as_ref())
-        .map(|(id, _)| id)
-        .collect();
-    if !stale.is_empty() {
-        let shown: Vec<_> = stale.iter().take(10).map(|s| s.as_str()).collect();
-        return Err(CliError::new(format!(
-            "plan is stale: {} tenant(s) changed since it was made ({}{})",
-            stale.len(),
+    /// "N tenant(s) <what> since it was made (a, b, …)": the first ten.
+    fn since(ids: &[String], what: &str) -> String {
+        let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+        format!(
+            "plan is stale: {} tenant(s) {what} since it was made ({}{})",
+            ids.len(),
             shown.join(", "),
-            if stale.len() > 10 { ", …" } else { "" }
+            if ids.len() > 10 { ", …" } else { "" }
+        )
+    }
+    saved.into_plan(project_id, live, now).map_err(|e| match e {
+        TrustError::OtherProject(other) => CliError::new(format!(
+            "the plan was made for project {other}, not {project_id}"
+        )),
+        TrustError::Changed(ids) => CliError::new(since(&ids, "changed")).hint(
+            "make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that",
+        ),
+        TrustError::Appeared(ids) => CliError::new(since(&ids, "appeared")).hint(
+            "nothing was changed; make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that",
+        ),
+        TrustError::NoOptions => CliError::new(format!(
+            "plan file {} deletes tenants but does not record the --prune and --max-deletes it was made with (an older descope-mgmt made it)",
+            shown_path(path)
         ))
-        .hint("make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that"));
-    }
-    // Every tenant the plan names was fingerprinted, so the live tenants it was made against
-    // are the ones read now: every request is derived again from them and what it shows.
-    if let Some(id) = saved
-        .changes
-        .iter()
-        .map(|c| &c.id)
-        .chain(&saved.unchanged)
-        .find(|id| !saved.fingerprints.contains_key(id.as_str()))
-    {
-        return Err(damaged_plan(
-            path,
-            &format!("tenant `{id}` is in the plan but has no fingerprint"),
-        ));
-    }
-    let changed: BTreeSet<&str> = saved.changes.iter().map(|c| c.id.as_str()).collect();
-    if let Some(id) = saved
-        .unchanged
-        .iter()
-        .find(|id| changed.contains(id.as_str()))
-    {
-        return Err(damaged_plan(
-            path,
-            &format!("tenant `{id}` is listed both as changed and as unchanged"),
-        ));
-    }
-    let opts = match saved.options {
-        Some(o) => o,
-        None if saved.changes.iter().any(|c| c.action == Action::Delete) => {
-            return Err(CliError::new(format!(
-                "plan file {} deletes tenants but does not record the --prune and --max-deletes it was made with (an older descope-mgmt made it)",
-                shown_path(path)
-            ))
-            .hint("nothing was changed; make the plan again with this version: `tenant sync --dry-run --prune --out PLAN.json`"));
-        }
-        // An older plan without deletes: the guards have nothing to hold.
-        None => PlanOptions::default(),
-    };
-    let mut changes = descope_sync::rederive(&saved.changes, &opts, live).map_err(|what| {
-        // A tenant that appeared since the plan was made (in neither its changes nor its
-        // unchanged list) can hold a name the plan uses: that is a stale plan, not an edit.
-        let known: BTreeSet<&str> = saved
-            .changes
-            .iter()
-            .map(|c| c.id.as_str())
-            .chain(saved.unchanged.iter().map(String::as_str))
-            .collect();
-        let appeared: Vec<&str> = live
-            .iter()
-            .map(|t| t.id.as_str())
-            .filter(|id| !known.contains(id))
-            .collect();
-        if appeared.is_empty() {
-            return damaged_plan(path, &what);
-        }
-        let shown: Vec<_> = appeared.iter().take(10).copied().collect();
-        CliError::new(format!(
-            "plan is stale: {} tenant(s) appeared since it was made ({}{})",
-            appeared.len(),
-            shown.join(", "),
-            if appeared.len() > 10 { ", …" } else { "" }
-        ))
-        .hint("nothing was changed; make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that")
-    })?;
-    changes.extend(saved.unchanged.into_iter().map(|id| Change {
-        kind: ResourceKind::Tenant,
-        id,
-        action: Action::Unchanged,
-        fields: Vec::new(),
-        request: None,
-        default_roles: None,
-        protected: false,
-        temp_name: None,
-    }));
-    Ok((Plan { changes }, opts))
+        .hint("nothing was changed; make the plan again with this version: `tenant sync --dry-run --prune --out PLAN.json`"),
+        TrustError::Damaged(what) => damaged_plan(path, &what),
+    })
 }
