@@ -6,7 +6,7 @@ use std::path::Path;
 
 use descope_api::Tenant;
 use descope_spec::DesiredTenant;
-use descope_sync::{PlanDocument, PlanOptions, ReadError, SavedPlan};
+use descope_sync::{PlanDocument, PlanOptions, ReadError, SavedPlan, TrustError};
 
 fn tenant(id: &str, name: &str, parent: &str) -> Tenant {
     Tenant {
@@ -137,6 +137,58 @@ fn a_broken_file_says_exactly_what_is_wrong() {
         SavedPlan::from_json("{\"formatVersion\": 1,"),
         Err(ReadError::Unusable(
             "invalid JSON at line 1, column 20: EOF while parsing a value".into()
+        ))
+    );
+}
+
+/// The project `document()` was made against, as it is now after `edit`.
+fn project_now(edit: impl FnOnce(&mut Vec<Tenant>)) -> Vec<Tenant> {
+    let mut live = vec![
+        tenant("a", "Alpha", ""),
+        tenant("b", "Beta", ""),
+        tenant("gone", "Gone", ""),
+        tenant("gone-kid", "Gone kid", "gone"),
+        tenant("keep", "Keep", ""),
+    ];
+    edit(&mut live);
+    live
+}
+
+fn trust(saved: SavedPlan, project: &str, live: &[Tenant]) -> Result<usize, TrustError> {
+    let now = descope_sync::live_fingerprints(live);
+    saved
+        .into_plan(project, live, &now)
+        .map(|(plan, _)| plan.changes.len())
+}
+
+#[test]
+fn a_saved_plan_is_trusted_only_for_its_project_as_it_was() {
+    let saved = SavedPlan::from_json(&document()).unwrap();
+    let live = project_now(|_| {});
+    assert_eq!(trust(saved.clone(), "P1", &live), Ok(7));
+    assert_eq!(
+        trust(saved.clone(), "P2", &live),
+        Err(TrustError::OtherProject("P1".into()))
+    );
+    let renamed = project_now(|l| l[0].name = "Renamed".into());
+    assert_eq!(
+        trust(saved.clone(), "P1", &renamed),
+        Err(TrustError::Changed(vec!["a".into()]))
+    );
+    let created = project_now(|l| l.push(tenant("new", "New", "")));
+    assert_eq!(
+        trust(saved.clone(), "P1", &created),
+        Err(TrustError::Changed(vec!["new".into()]))
+    );
+    let mut no_options = saved.clone();
+    no_options.options = None;
+    assert_eq!(trust(no_options, "P1", &live), Err(TrustError::NoOptions));
+    let mut unfingerprinted = saved;
+    unfingerprinted.fingerprints.remove("keep");
+    assert_eq!(
+        trust(unfingerprinted, "P1", &live),
+        Err(TrustError::Damaged(
+            "tenant `keep` is in the plan but has no fingerprint".into()
         ))
     );
 }
