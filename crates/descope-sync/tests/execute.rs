@@ -54,6 +54,9 @@ struct State {
     log: Vec<Event>,
     /// Writes received so far.
     calls: usize,
+    /// Writes started and not finished, and the most there ever were.
+    in_flight: usize,
+    most_in_flight: usize,
 }
 
 /// The in-memory service and its faults.
@@ -107,12 +110,15 @@ impl Service {
             self.signalled.set(true);
             return Ok(Outcome::NotStarted);
         }
-        self.state
-            .borrow_mut()
-            .log
-            .push(Event::Start(kind, id.to_owned()));
+        {
+            let mut s = self.state.borrow_mut();
+            s.log.push(Event::Start(kind, id.to_owned()));
+            s.in_flight += 1;
+            s.most_in_flight = s.most_in_flight.max(s.in_flight);
+        }
         YieldOnce(false).await;
         let mut s = self.state.borrow_mut();
+        s.in_flight -= 1;
         s.log.push(Event::End(kind, id.to_owned()));
         if fault == Fault::Refuse {
             return Ok(Outcome::Failed("refused".into()));
@@ -606,4 +612,145 @@ fn a_swap_a_freed_name_and_parents_all_converge() {
         },
     )
     .unwrap();
+}
+
+/// The writes of a wave run `concurrency` at once (`--concurrency`), never more.
+#[test]
+fn a_wave_runs_concurrency_writes_at_once() {
+    let desired: Vec<DesiredTenant> = (0..10)
+        .map(|i| DesiredTenant {
+            id: format!("n{i}"),
+            name: format!("New {i}"),
+            ..DesiredTenant::default()
+        })
+        .collect();
+    let plan = descope_sync::plan(&desired, &[], &plan_options()).unwrap();
+    for (concurrency, most) in [(1, 1), (4, 4), (16, 10)] {
+        let service = Service {
+            state: RefCell::new(State::default()),
+            faults: Vec::new(),
+            stop_at: None,
+            fatal_at: None,
+            backup_fails: false,
+            signalled: std::cell::Cell::new(false),
+        };
+        let options = ExecuteOptions {
+            concurrency,
+            fail_fast: false,
+        };
+        let report = futures::executor::block_on(descope_sync::execute(
+            &plan,
+            &[],
+            &service,
+            &options,
+            &|| false,
+        ))
+        .unwrap();
+        assert_eq!(report.done(&plan, Action::Create), 10);
+        assert_eq!(
+            service.state.borrow().most_in_flight,
+            most,
+            "concurrency {concurrency}"
+        );
+    }
+}
+
+fn service(faults: Vec<Fault>) -> Service {
+    Service {
+        state: RefCell::new(State::default()),
+        faults,
+        stop_at: None,
+        fatal_at: None,
+        backup_fails: false,
+        signalled: std::cell::Cell::new(false),
+    }
+}
+
+/// The outcomes the report words: a failed rename keeps its temporary name, a failed roles
+/// write says so, and `--fail-fast` starts nothing after a failure.
+#[test]
+fn outcomes_say_what_happened_to_each_change() {
+    let live = vec![
+        Tenant {
+            id: "a".into(),
+            name: "Alpha".into(),
+            ..Tenant::default()
+        },
+        Tenant {
+            id: "b".into(),
+            name: "Beta".into(),
+            ..Tenant::default()
+        },
+    ];
+    let desired = vec![
+        DesiredTenant {
+            id: "a".into(),
+            name: "Beta".into(),
+            ..DesiredTenant::default()
+        },
+        DesiredTenant {
+            id: "b".into(),
+            name: "Alpha".into(),
+            ..DesiredTenant::default()
+        },
+        DesiredTenant {
+            id: "c".into(),
+            name: "Gamma".into(),
+            default_roles: Some(vec!["admin".into()]),
+            ..DesiredTenant::default()
+        },
+    ];
+    let plan = descope_sync::plan(&desired, &live, &plan_options()).unwrap();
+    let temp = plan
+        .changes
+        .iter()
+        .find_map(|c| c.temp_name.clone())
+        .unwrap();
+    let outcome = |report: &descope_sync::Report, id: &str| {
+        report
+            .outcomes
+            .iter()
+            .find(|(i, _)| plan.changes[*i].id == id)
+            .map(|(_, o)| o.clone())
+            .unwrap()
+    };
+    let run = |faults: Vec<Fault>, fail_fast: bool| {
+        let s = service(faults);
+        *s.state.borrow_mut() = State {
+            tenants: live.iter().map(|t| (t.id.clone(), t.clone())).collect(),
+            ..State::default()
+        };
+        let options = ExecuteOptions {
+            concurrency: 1,
+            fail_fast,
+        };
+        futures::executor::block_on(descope_sync::execute(&plan, &live, &s, &options, &|| false))
+            .unwrap()
+    };
+    // Writes in order, one at a time: c's create and roles, a's temporary rename (wave 1),
+    // b's rename (wave 2), a's rename (wave 3).
+    let all_refused_from = |n: usize| {
+        let mut f = vec![Fault::None; n];
+        f.extend([Fault::Refuse; 8]);
+        f
+    };
+    let report = run(all_refused_from(4), false);
+    assert_eq!(
+        outcome(&report, "a"),
+        Outcome::Failed(format!(
+            "refused (it has the temporary name `{temp}` until the sync is re-run)"
+        ))
+    );
+    assert_eq!(report.renamed_temporarily.len(), 1);
+    let report = run(all_refused_from(1), false);
+    assert_eq!(
+        outcome(&report, "c"),
+        Outcome::Failed("default roles: refused".into())
+    );
+    assert_eq!(outcome(&report, "b"), Outcome::Failed("refused".into()));
+    let report = run(all_refused_from(1), true);
+    assert_eq!(outcome(&report, "b"), Outcome::NotStarted);
+    assert_eq!(outcome(&report, "a"), Outcome::NotStarted);
+    assert_eq!(report.not_started(), 2);
+    assert!(!report.interrupted);
 }
