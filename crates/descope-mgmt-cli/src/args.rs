@@ -6,6 +6,10 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::output::Format;
 
+// `tenant sync` and `tenant export` keep their arguments with their code.
+pub use crate::commands::tenant_export::TenantExportArgs;
+pub use crate::commands::tenant_sync::TenantSyncArgs;
+
 /// Manage a Descope project's tenants, flows and theme as code: plan, apply, back up, restore.
 #[derive(Debug, Parser)]
 #[command(name = "descope-mgmt", version, about, long_about = None, propagate_version = true)]
@@ -215,53 +219,6 @@ pub struct TenantDeleteArgs {
     /// Show what would be deleted; write nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-/// `tenant sync`.
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("mode").required(true).args(["dry_run", "apply"])))]
-pub struct TenantSyncArgs {
-    /// tenants.yaml to sync
-    #[arg(long, short = 'c', value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Compute and show the plan; write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Apply the plan (confirms on a terminal; --yes otherwise when deleting)
-    #[arg(long)]
-    pub apply: bool,
-    /// Delete live tenants absent from the file (never `protect: true`, never outside --only)
-    #[arg(long)]
-    pub prune: bool,
-    /// Refuse to delete more tenants than this [default: 5]
-    #[arg(long, value_name = "N")]
-    pub max_deletes: Option<usize>,
-    /// Scope the whole plan to tenant ids matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
-    /// Exit 0 when there are no changes, 2 when there are
-    #[arg(long)]
-    pub detailed_exitcode: bool,
-    /// Save the plan (with fingerprints of the live tenants read) to this file
-    #[arg(long, value_name = "PLAN.json")]
-    pub out: Option<PathBuf>,
-    /// Apply exactly this saved plan (refused if a tenant it read has changed since)
-    #[arg(long, value_name = "PLAN.json", requires = "apply")]
-    pub plan: Option<PathBuf>,
-    /// Stop starting new writes after the first failure
-    #[arg(long)]
-    pub fail_fast: bool,
-}
-
-/// `tenant export`.
-#[derive(Debug, Args)]
-pub struct TenantExportArgs {
-    /// Only tenant ids matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
-    /// Write to this file (atomically) instead of stdout
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Option<PathBuf>,
 }
 
 /// `tenant restore`, `flow restore`, `theme restore`.

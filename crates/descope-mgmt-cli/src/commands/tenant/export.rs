@@ -1,9 +1,23 @@
 //! `tenant export`: the live tenants as tenants.yaml.
 
-use crate::args::TenantExportArgs;
+use std::path::PathBuf;
+
+use clap::Args;
+
 use crate::ctx::Ctx;
 use crate::error::{CliResult, Exit};
 use crate::output::shown_path;
+
+/// `tenant export`.
+#[derive(Debug, Args)]
+pub struct TenantExportArgs {
+    /// Only tenant ids matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Write to this file (atomically) instead of stdout
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
 
 /// `tenant export`.
 pub async fn run(ctx: &Ctx, args: &TenantExportArgs) -> CliResult {

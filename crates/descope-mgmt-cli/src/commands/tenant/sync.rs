@@ -8,15 +8,51 @@ mod render;
 #[path = "sync/saved.rs"]
 mod saved;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::Args;
 use descope_sync::{ExecuteOptions, PlanDocument, PlanOptions};
 
-use crate::args::TenantSyncArgs;
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Format, Table, shown_path};
 use crate::write::Writer;
+
+/// `tenant sync`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["dry_run", "apply"])))]
+pub struct TenantSyncArgs {
+    /// tenants.yaml to sync
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Compute and show the plan; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply the plan (confirms on a terminal; --yes otherwise when deleting)
+    #[arg(long)]
+    pub apply: bool,
+    /// Delete live tenants absent from the file (never `protect: true`, never outside --only)
+    #[arg(long)]
+    pub prune: bool,
+    /// Refuse to delete more tenants than this [default: 5]
+    #[arg(long, value_name = "N")]
+    pub max_deletes: Option<usize>,
+    /// Scope the whole plan to tenant ids matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Exit 0 when there are no changes, 2 when there are
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Save the plan (with fingerprints of the live tenants read) to this file
+    #[arg(long, value_name = "PLAN.json")]
+    pub out: Option<PathBuf>,
+    /// Apply exactly this saved plan (refused if a tenant it read has changed since)
+    #[arg(long, value_name = "PLAN.json", requires = "apply")]
+    pub plan: Option<PathBuf>,
+    /// Stop starting new writes after the first failure
+    #[arg(long)]
+    pub fail_fast: bool,
+}
 
 /// `--max-deletes` when not given.
 const DEFAULT_MAX_DELETES: usize = 5;
