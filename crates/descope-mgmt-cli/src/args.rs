@@ -2,25 +2,20 @@
 //! subcommands. Each subcommand's arguments live in its file under `commands/`. Doc comments are
 //! the `--help`.
 
-use std::path::PathBuf;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use crate::examples as ex;
 
-use crate::commands::audit::list::AuditListArgs;
-use crate::commands::backup::{list::BackupListArgs, prune::BackupPruneArgs, show::BackupShowArgs};
-use crate::commands::completions::CompletionsArgs;
-use crate::commands::config::validate::ConfigValidateArgs;
-use crate::commands::emulator::serve::EmulatorServeArgs;
-use crate::commands::flow::{deploy::FlowDeployArgs, export::FlowExportArgs};
-use crate::commands::tenant::{
-    create::TenantCreateArgs, delete::TenantDeleteArgs, get::TenantGetArgs, list::TenantListArgs,
-    update::TenantUpdateArgs,
-};
-use crate::commands::theme::{deploy::ThemeDeployArgs, export::ThemeExportArgs};
-use crate::output::Format;
-use crate::restore_lookup::RestoreArgs;
-
-mod ex;
+// Each group's subcommands live with the group, each subcommand's arguments in its file.
+pub use crate::commands::audit::AuditCommand;
+pub use crate::commands::backup::BackupCommand;
+pub use crate::commands::completions::CompletionsArgs;
+pub use crate::commands::config::ConfigCommand;
+pub use crate::commands::emulator::EmulatorCommand;
+pub use crate::commands::flow::FlowCommand;
+pub use crate::commands::tenant::TenantCommand;
+pub use crate::commands::theme::ThemeCommand;
+pub use crate::global_args::{GLOBAL_OPTIONS, GlobalArgs};
 
 /// Manage a Descope project's tenants, flows and theme as code: plan, apply, back up, restore.
 #[derive(Debug, Parser)]
@@ -31,54 +26,6 @@ pub struct Cli {
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options accepted before or after any command.
-#[derive(Debug, Args, Clone)]
-#[command(next_help_heading = GLOBAL_OPTIONS)]
-pub struct GlobalArgs {
-    /// Named profile from the config file ($XDG_CONFIG_HOME/descope-mgmt/config.toml)
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// Project id (overrides DESCOPE_PROJECT_ID and the profile)
-    #[arg(long, global = true, value_name = "ID")]
-    pub project_id: Option<String>,
-    /// API base URL (overrides DESCOPE_BASE_URL / DESCOPE_BASE_URI and the profile)
-    #[arg(long, global = true, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Use the built-in local emulator (state in <data dir>/local/); no account needed
-    #[arg(long, global = true)]
-    pub local: bool,
-    /// Output format of data on stdout [default: table]
-    #[arg(
-        short = 'o',
-        long = "output",
-        global = true,
-        value_enum,
-        value_name = "FORMAT"
-    )]
-    pub output: Option<Format>,
-    /// Only data and errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// More detail on stderr (repeat for more: -vvv logs every request)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    /// No colour (NO_COLOR and CLICOLOR_FORCE are honoured too)
-    #[arg(long, global = true)]
-    pub no_color: bool,
-    /// Answer yes to confirmations (needed for destructive work when stdin is not a terminal)
-    #[arg(short = 'y', long, global = true)]
-    pub yes: bool,
-    /// Parallel API requests for batch work
-    #[arg(long, global = true, value_name = "N", default_value_t = 4,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
-    /// Give up on one API request attempt after this long (connect and answer; e.g. 30s, 2m).
-    /// A request retries within twice this at most. Also DESCOPE_MGMT_TIMEOUT or the profile's
-    /// `timeout` [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::ctx::parse_timeout)]
-    pub timeout: Option<std::time::Duration>,
 }
 
 /// The commands.
@@ -119,157 +66,6 @@ pub enum Command {
     #[command(after_help = ex::COMPLETIONS)]
     Completions(CompletionsArgs),
 }
-
-/// Tenant commands.
-#[derive(Debug, Subcommand)]
-pub enum TenantCommand {
-    /// All tenants, sorted by id
-    #[command(after_help = ex::TENANT_LIST)]
-    List(TenantListArgs),
-    /// One tenant with its settings
-    #[command(after_help = ex::TENANT_GET)]
-    Get(TenantGetArgs),
-    /// Create a tenant
-    #[command(after_help = ex::TENANT_CREATE)]
-    Create(TenantCreateArgs),
-    /// Change named fields of a tenant (read-modify-write; backs up first)
-    #[command(after_help = ex::TENANT_UPDATE)]
-    Update(TenantUpdateArgs),
-    /// Delete a tenant (backs up first, then confirms)
-    #[command(after_help = ex::TENANT_DELETE)]
-    Delete(TenantDeleteArgs),
-    /// Plan or apply tenants.yaml against the project
-    #[command(after_help = ex::TENANT_SYNC)]
-    Sync(TenantSyncArgs),
-    /// Live tenants as a tenants.yaml that syncs with no changes
-    #[command(after_help = ex::TENANT_EXPORT)]
-    Export(TenantExportArgs),
-    /// Undo: put a tenant back as a backup recorded it
-    #[command(after_help = ex::TENANT_RESTORE)]
-    Restore(RestoreArgs),
-}
-
-/// `tenant sync`.
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("mode").required(true).args(["dry_run", "apply"])))]
-pub struct TenantSyncArgs {
-    /// tenants.yaml to sync
-    #[arg(long, short = 'c', value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Compute and show the plan; write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Apply the plan (confirms on a terminal; --yes otherwise when deleting)
-    #[arg(long)]
-    pub apply: bool,
-    /// Delete live tenants absent from the file (never `protect: true`, never outside --only)
-    #[arg(long)]
-    pub prune: bool,
-    /// Refuse to delete more tenants than this [default: 5]
-    #[arg(long, value_name = "N")]
-    pub max_deletes: Option<usize>,
-    /// Scope the whole plan to tenant ids matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
-    /// Exit 0 when there are no changes, 2 when there are
-    #[arg(long)]
-    pub detailed_exitcode: bool,
-    /// Save the plan (with fingerprints of the live tenants read) to this file
-    #[arg(long, value_name = "PLAN.json")]
-    pub out: Option<PathBuf>,
-    /// Apply exactly this saved plan (refused if a tenant it read has changed since)
-    #[arg(long, value_name = "PLAN.json", requires = "apply")]
-    pub plan: Option<PathBuf>,
-    /// Stop starting new writes after the first failure
-    #[arg(long)]
-    pub fail_fast: bool,
-}
-
-/// `tenant export`.
-#[derive(Debug, Args)]
-pub struct TenantExportArgs {
-    /// Only tenant ids matching this glob (repeatable)
-    #[arg(long, value_name = "GLOB")]
-    pub only: Vec<String>,
-    /// Write to this file (atomically) instead of stdout
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Option<PathBuf>,
-}
-
-/// Flow commands.
-#[derive(Debug, Subcommand)]
-pub enum FlowCommand {
-    /// All flows
-    #[command(after_help = ex::FLOW_LIST)]
-    List,
-    /// Export one flow, or all of them into a directory
-    #[command(after_help = ex::FLOW_EXPORT)]
-    Export(FlowExportArgs),
-    /// Validate, diff, back up and import flow files
-    #[command(after_help = ex::FLOW_DEPLOY)]
-    Deploy(FlowDeployArgs),
-    /// Put a flow back as a backup recorded it
-    #[command(after_help = ex::FLOW_RESTORE)]
-    Restore(RestoreArgs),
-}
-
-/// Theme commands.
-#[derive(Debug, Subcommand)]
-pub enum ThemeCommand {
-    /// Export the project theme
-    #[command(after_help = ex::THEME_EXPORT)]
-    Export(ThemeExportArgs),
-    /// Back up the live theme, then import this one
-    #[command(after_help = ex::THEME_DEPLOY)]
-    Deploy(ThemeDeployArgs),
-    /// Put the theme back as a backup recorded it
-    #[command(after_help = ex::THEME_RESTORE)]
-    Restore(RestoreArgs),
-}
-
-/// Backup commands.
-#[derive(Debug, Subcommand)]
-pub enum BackupCommand {
-    /// Backups of this project, oldest first
-    #[command(after_help = ex::BACKUP_LIST)]
-    List(BackupListArgs),
-    /// One backup's metadata and content
-    #[command(after_help = ex::BACKUP_SHOW)]
-    Show(BackupShowArgs),
-    /// Delete old backups
-    #[command(after_help = ex::BACKUP_PRUNE)]
-    Prune(BackupPruneArgs),
-}
-
-/// Audit commands.
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Audit records, oldest first
-    #[command(after_help = ex::AUDIT_LIST)]
-    List(AuditListArgs),
-}
-
-/// Config commands.
-#[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
-    /// Offline checks of a tenants.yaml
-    #[command(after_help = ex::CONFIG_VALIDATE)]
-    Validate(ConfigValidateArgs),
-    /// JSON Schema of tenants.yaml, for editors
-    #[command(after_help = ex::CONFIG_SCHEMA)]
-    Schema,
-}
-
-/// Emulator commands.
-#[derive(Debug, Subcommand)]
-pub enum EmulatorCommand {
-    /// Serve the emulator until Ctrl-C
-    #[command(after_help = ex::EMULATOR_SERVE)]
-    Serve(EmulatorServeArgs),
-}
-
-/// The help heading of the options every command accepts.
-pub const GLOBAL_OPTIONS: &str = "Global options";
 
 /// The global options `emulator serve` reads (`--project-id` is the project id it accepts); the
 /// others do not apply to it and are hidden from its help.

@@ -7,8 +7,11 @@ pub mod commands;
 pub mod ctx;
 pub mod env;
 pub mod error;
+pub mod examples;
 pub mod files;
 pub mod flows;
+pub mod global_args;
+pub mod only;
 pub mod output;
 pub mod profile;
 pub mod prompts;
@@ -140,9 +143,9 @@ pub fn prompt_interrupted() -> error::CliError {
 async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResult {
     if matches!(command, args::Command::Emulator(_)) {
         // `emulator serve` stops gracefully on the signal itself.
-        return commands::dispatch(ctx, command).await;
+        return dispatch(ctx, command).await;
     }
-    let dispatch = commands::dispatch(ctx, command);
+    let dispatch = dispatch(ctx, command);
     tokio::pin!(dispatch);
     let mut signals = 0;
     loop {
@@ -174,6 +177,25 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
                 ));
             }
         }
+    }
+}
+
+/// Runs one command: the group's `run`, which hands it to the subcommand's file.
+async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
+    use crate::args::Command;
+    use crate::commands::{
+        audit, backup, completions, config, doctor, emulator, flow, tenant, theme,
+    };
+    match command {
+        Command::Tenant(cmd) => tenant::run(ctx, cmd).await,
+        Command::Flow(cmd) => flow::run(ctx, cmd).await,
+        Command::Theme(cmd) => theme::run(ctx, cmd).await,
+        Command::Backup(cmd) => backup::run(ctx, cmd).await,
+        Command::Audit(cmd) => audit::run(ctx, cmd),
+        Command::Config(cmd) => config::run(ctx, cmd),
+        Command::Emulator(cmd) => emulator::run(ctx, cmd).await,
+        Command::Doctor => doctor::run(ctx).await,
+        Command::Completions(a) => completions::run(ctx, &a, &mut args::command()),
     }
 }
 

@@ -68,3 +68,19 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, crate::error::CliE
     };
     Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
 }
+
+/// Parses a request timeout (`--timeout`, `DESCOPE_MGMT_TIMEOUT`, a profile's `timeout`): a
+/// whole number and a unit, at least one second.
+///
+/// # Errors
+/// A message saying what a valid value looks like.
+pub fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let d = parse_duration(s)
+        .map_err(|_| format!("`{s}` is not a duration; write a number and a unit, e.g. 30s, 2m"))?;
+    if d.is_zero() {
+        return Err(format!(
+            "`{s}` is too short; a timeout is at least 1s (e.g. 30s, 2m)"
+        ));
+    }
+    Ok(d)
+}

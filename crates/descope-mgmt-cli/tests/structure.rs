@@ -6,23 +6,6 @@ use std::path::{Path, PathBuf};
 /// The most lines a CLI source file may have.
 const MAX_LINES: usize = 400;
 
-/// Files still over [`MAX_LINES`] while other parts of issue 12 land; each names who splits it.
-/// The test fails once one of them is short enough or gone, so the list only shrinks.
-const OVERSIZED_FOR_NOW: &[&str] = &[
-    // The sync engine moves to descope-sync; this file becomes commands/tenant/{sync,export}.rs.
-    "commands/sync.rs",
-    // The seams work (injected writers, Env) rewrites these two.
-    "ctx.rs",
-    "output.rs",
-];
-
-/// Places a command module may still reach outside its own files, as (file, code fragment).
-const ALLOWED_FOR_NOW: &[(&str, &str)] = &[
-    // `tenant sync` / `tenant export` live in commands/sync.rs until it is split into
-    // commands/tenant/{sync,export}.rs; tenant/mod.rs mounts it as its child meanwhile.
-    ("commands/tenant/mod.rs", "#[path = \"../sync.rs\"]"),
-];
-
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
 }
@@ -68,10 +51,7 @@ fn reaches_another_command(file: &str, text: &str) -> Vec<String> {
         let reaches = (code.contains("super::") && !nested_glob)
             || code.contains("commands::")
             || code.replace(' ', "").contains("#[path");
-        let allowed = ALLOWED_FOR_NOW
-            .iter()
-            .any(|(f, fragment)| *f == file && code.contains(fragment));
-        if reaches && !allowed {
+        if reaches {
             found.push(format!("{file}:{}: {trimmed}", n + 1));
         }
     }
@@ -130,13 +110,6 @@ fn the_import_check_catches_every_way_of_reaching_another_command() {
             "wrongly caught: {line}"
         );
     }
-    // An exception holds only for the file it names.
-    let mount = "#[path = \"../sync.rs\"]";
-    assert!(reaches_another_command("commands/tenant/mod.rs", mount).is_empty());
-    assert_eq!(
-        reaches_another_command("commands/flow/mod.rs", mount).len(),
-        1
-    );
 }
 
 #[test]
@@ -145,21 +118,8 @@ fn no_cli_source_file_is_over_400_lines() {
     let mut over = Vec::new();
     for (file, text) in &files {
         let lines = text.lines().count();
-        let excepted = OVERSIZED_FOR_NOW.contains(&file.as_str());
-        if lines > MAX_LINES && !excepted {
+        if lines > MAX_LINES {
             over.push(format!("{file}: {lines} lines"));
-        }
-        if lines <= MAX_LINES && excepted {
-            over.push(format!(
-                "{file}: {lines} lines; take it off OVERSIZED_FOR_NOW in tests/structure.rs"
-            ));
-        }
-    }
-    for excepted in OVERSIZED_FOR_NOW {
-        if !files.iter().any(|(f, _)| f == excepted) {
-            over.push(format!(
-                "{excepted} is gone; take it off OVERSIZED_FOR_NOW in tests/structure.rs"
-            ));
         }
     }
     assert!(

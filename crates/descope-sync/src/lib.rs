@@ -20,13 +20,25 @@
 //! - A saved plan is trusted only as far as it shows: `rederive` builds every request again from
 //!   its fields and the live tenants, and holds it to the `--prune` and `--max-deletes` it was
 //!   made with.
+//! - `execute(plan, live, backend, options, stop)` sends the plan's writes through a
+//!   [`Backend`]: every backup first, then the waves of [`Plan::waves`].
 
+mod change;
+mod document;
+mod execute;
 mod fingerprint;
 mod order;
 mod plan;
 mod saved;
+mod trust;
 
+pub use change::{Action, Change, FieldChange, Plan, PlanOptions, ResourceKind, Summary};
+pub use document::{
+    PLAN_FORMAT, PlanDocument, ReadError, SavedPlan, live_fingerprints, plan_fingerprints,
+};
+pub use execute::{Backend, ExecuteOptions, Outcome, Report, execute};
 pub use fingerprint::fingerprint;
 pub use order::{Step, schedule, temporary_names};
-pub use plan::{Action, Change, FieldChange, Plan, PlanError, PlanOptions, Summary, plan};
+pub use plan::{PlanError, Wave, plan};
 pub use saved::{SavedChange, rederive};
+pub use trust::TrustError;

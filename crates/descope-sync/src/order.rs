@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use descope_model::Tenant;
 
-use crate::plan::{Action, Change};
+use crate::change::{Action, Change};
 
 /// The longest tenant name the service is known to accept (the Terraform provider's limit).
 const MAX_NAME_CHARS: usize = 254;

@@ -8,21 +8,37 @@ use descope_model::{Attrs, Tenant};
 use descope_spec::DesiredTenant;
 use serde_json::Value;
 
-use crate::plan::{Action, Change, FieldChange, PlanOptions, create, same_value, update};
+use crate::change::{Action, Change, FieldChange, PlanOptions};
+use crate::plan::{create, same_value, update};
 
 /// One change as a saved plan file records it, not yet trusted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SavedChange {
     pub id: String,
     /// Create, update or delete.
+    #[serde(deserialize_with = "written")]
     pub action: Action,
     /// What the plan shows.
+    #[serde(default)]
     pub fields: Vec<FieldChange>,
     /// The recorded request, as JSON (`None` for `null` or absent).
+    #[serde(default)]
     pub request: Option<Value>,
     /// The recorded default roles, as JSON (`None` for `null` or absent).
+    #[serde(default)]
     pub default_roles: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temp_name: Option<String>,
+}
+
+/// An action a saved change can have: `unchanged` is not a change.
+fn written<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
+    use serde::Deserialize;
+    match Action::deserialize(d)? {
+        Action::Unchanged => Err(serde::de::Error::custom("not a change")),
+        a => Ok(a),
+    }
 }
 
 /// Derives the changes of a saved plan again from what it shows and `live` (the project as the
@@ -84,6 +100,7 @@ pub fn rederive(
                     return Err(format!("it deletes tenant `{id}`, which is protected"));
                 }
                 Change {
+                    kind: crate::ResourceKind::Tenant,
                     id: id.to_owned(),
                     action: Action::Delete,
                     fields: Vec::new(),

@@ -12,15 +12,10 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// `completions`: written to stdout; reads no credentials.
-pub fn run(ctx: &Ctx, args: &CompletionsArgs) -> CliResult {
+/// `completions` for `tree` (the whole command tree): written to stdout; reads no credentials.
+pub fn run(ctx: &Ctx, args: &CompletionsArgs, tree: &mut clap::Command) -> CliResult {
     let mut buf = Vec::new();
-    clap_complete::generate(
-        args.shell,
-        &mut crate::args::command(),
-        "descope-mgmt",
-        &mut buf,
-    );
+    clap_complete::generate(args.shell, tree, "descope-mgmt", &mut buf);
     ctx.out.data_text(&String::from_utf8_lossy(&buf))?;
     Ok(Exit::Success)
 }

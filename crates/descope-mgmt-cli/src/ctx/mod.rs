@@ -3,6 +3,7 @@
 
 mod interrupt;
 mod key;
+mod resolved;
 mod settings;
 
 use std::time::Duration;
@@ -12,11 +13,12 @@ use descope_store::DataDir;
 use tokio::sync::{Mutex, OnceCell};
 
 pub use self::interrupt::{Interrupt, WriteGuard};
-pub use self::settings::{DOCTOR_TIMEOUT, KeySource, Settings, TIMEOUT_VAR, parse_timeout};
-use crate::args::GlobalArgs;
+pub use self::resolved::{DOCTOR_TIMEOUT, KeySource, Settings, TIMEOUT_VAR};
 use crate::env::Env;
 use crate::error::{CliError, ErrorKind};
+use crate::global_args::GlobalArgs;
 use crate::output::{Out, shown_path};
+pub use crate::values::parse_timeout;
 
 /// Everything a command needs.
 pub struct Ctx {

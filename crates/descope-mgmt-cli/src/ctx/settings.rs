@@ -1,84 +1,14 @@
 //! Connection settings: project id, base URL, key and timeout, each by the precedence flag >
 //! environment > profile, with where it came from for hints.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
 use super::Ctx;
+use super::resolved::{KeySource, Settings, TIMEOUT_VAR};
 use crate::error::CliError;
-use crate::output::shown_path;
 use crate::profile;
-
-/// Where the management key came from, for hints (never the key itself).
-#[derive(Debug, Clone)]
-pub enum KeySource {
-    /// `DESCOPE_MANAGEMENT_KEY`.
-    EnvVar(String),
-    /// A profile's key file.
-    File(PathBuf),
-    /// A profile's key command.
-    Command(String),
-    /// The built-in local emulator.
-    Local,
-}
-
-impl std::fmt::Display for KeySource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::EnvVar(v) => write!(f, "environment variable {v}"),
-            Self::File(p) => write!(f, "key file {}", shown_path(p)),
-            Self::Command(c) => write!(f, "key command `{c}`"),
-            Self::Local => f.write_str("the local emulator"),
-        }
-    }
-}
-
-/// Resolved connection settings.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Project id.
-    pub project_id: String,
-    /// Where the project id came from.
-    pub project_source: String,
-    /// Base URL as given (None = derived from the project id).
-    pub base_url: Option<String>,
-    /// Where the base URL came from.
-    pub base_url_source: String,
-    /// The key.
-    pub key: SecretString,
-    /// Where the key came from.
-    pub key_source: KeySource,
-    /// Profile used, if any.
-    pub profile: Option<String>,
-    /// Timeout of one request attempt.
-    pub timeout: Duration,
-    /// Where the timeout came from.
-    pub timeout_source: String,
-}
-
-/// The environment variable that sets the request timeout (like `--timeout`).
-pub const TIMEOUT_VAR: &str = "DESCOPE_MGMT_TIMEOUT";
-
-/// How long `doctor` waits for the service, at most (it asks once, no retries).
-pub const DOCTOR_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Parses a request timeout (`--timeout`, `DESCOPE_MGMT_TIMEOUT`, a profile's `timeout`): a
-/// whole number and a unit, at least one second.
-///
-/// # Errors
-/// A message saying what a valid value looks like.
-pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let d = crate::values::parse_duration(s)
-        .map_err(|_| format!("`{s}` is not a duration; write a number and a unit, e.g. 30s, 2m"))?;
-    if d.is_zero() {
-        return Err(format!(
-            "`{s}` is too short; a timeout is at least 1s (e.g. 30s, 2m)"
-        ));
-    }
-    Ok(d)
-}
 
 impl Ctx {
     pub(super) fn resolve_settings(&self, need_key: bool) -> Result<Settings, CliError> {
@@ -255,7 +185,7 @@ impl Ctx {
             from_env.or(from_profile)
         };
         match chosen {
-            Some((raw, source)) => parse_timeout(&raw)
+            Some((raw, source)) => crate::values::parse_timeout(&raw)
                 .map(|t| (t, source.clone()))
                 .map_err(|e| CliError::new(format!("bad timeout in {source}: {e}"))),
             None => Ok((descope_api::DEFAULT_TIMEOUT, "default".into())),

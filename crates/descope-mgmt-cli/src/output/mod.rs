@@ -16,9 +16,11 @@ use serde::Serialize;
 
 pub use self::escape::{escape_control, shown, shown_path};
 pub use self::table::Table;
+use self::table::fit_to_width;
 use crate::env::Env;
 use crate::error::{CliError, Exit};
 use crate::streams::{Streams, lock};
+use comfy_table::{ContentArrangement, Table as ComfyTable};
 
 /// Output format of data on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -328,6 +330,57 @@ pub fn clap_error(e: &clap::Error, env: &Env) -> Exit {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Exit::Success,
         _ => Exit::Usage,
+    }
+}
+
+impl Out {
+    /// Renders a table on a terminal, tab-separated rows when piped. On a terminal too narrow
+    /// for it, cells wrap at spaces and punctuation and a word longer than its column is cut
+    /// with `…` (see [`fit_to_width`]).
+    ///
+    /// # Errors
+    /// A failed write to stdout other than a closed pipe.
+    pub fn table(&self, table: &Table) -> io::Result<()> {
+        if self.stdout_tty {
+            let mut t = ComfyTable::new();
+            t.load_style(comfy_table::presets::NOTHING);
+            t.set_content_arrangement(ContentArrangement::Disabled);
+            // The terminal's own width is asked only of the real stdout.
+            let width = self
+                .columns
+                .or_else(|| {
+                    if self.streams.is_os() {
+                        t.width()
+                    } else {
+                        None
+                    }
+                })
+                .map(usize::from);
+            t.set_header(table.headers.clone());
+            let (rows, compact) = fit_to_width(table, width);
+            for row in rows {
+                t.add_row(row);
+            }
+            if compact {
+                for column in t.column_iter_mut() {
+                    column.set_padding((0, 1));
+                }
+            }
+            self.data_text(&format!("{t}\n"))
+        } else {
+            // One line per row, one tab between cells: a tab or newline inside a cell is escaped.
+            let mut text = String::new();
+            for row in &table.rows {
+                for (i, cell) in row.iter().enumerate() {
+                    if i > 0 {
+                        text.push('\t');
+                    }
+                    text.push_str(&shown(cell));
+                }
+                text.push('\n');
+            }
+            self.data_text(&text)
+        }
     }
 }
 

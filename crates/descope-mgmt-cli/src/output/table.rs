@@ -1,10 +1,6 @@
 //! Tables: aligned columns fitted to the terminal's width, or tab-separated rows when piped.
 
-use std::io;
-
-use comfy_table::{ContentArrangement, Table as ComfyTable};
-
-use super::{Out, shown};
+use super::escape::shown;
 
 /// Rows for the human view of some data.
 #[derive(Debug, Default)]
@@ -22,57 +18,6 @@ impl Table {
         Self {
             headers,
             rows: Vec::new(),
-        }
-    }
-}
-
-impl Out {
-    /// Renders a table on a terminal, tab-separated rows when piped. On a terminal too narrow
-    /// for it, cells wrap at spaces and punctuation and a word longer than its column is cut
-    /// with `…` (see [`fit_to_width`]).
-    ///
-    /// # Errors
-    /// A failed write to stdout other than a closed pipe.
-    pub fn table(&self, table: &Table) -> io::Result<()> {
-        if self.stdout_tty {
-            let mut t = ComfyTable::new();
-            t.load_style(comfy_table::presets::NOTHING);
-            t.set_content_arrangement(ContentArrangement::Disabled);
-            // The terminal's own width is asked only of the real stdout.
-            let width = self
-                .columns
-                .or_else(|| {
-                    if self.streams.is_os() {
-                        t.width()
-                    } else {
-                        None
-                    }
-                })
-                .map(usize::from);
-            t.set_header(table.headers.clone());
-            let (rows, compact) = fit_to_width(table, width);
-            for row in rows {
-                t.add_row(row);
-            }
-            if compact {
-                for column in t.column_iter_mut() {
-                    column.set_padding((0, 1));
-                }
-            }
-            self.data_text(&format!("{t}\n"))
-        } else {
-            // One line per row, one tab between cells: a tab or newline inside a cell is escaped.
-            let mut text = String::new();
-            for row in &table.rows {
-                for (i, cell) in row.iter().enumerate() {
-                    if i > 0 {
-                        text.push('\t');
-                    }
-                    text.push_str(&shown(cell));
-                }
-                text.push('\n');
-            }
-            self.data_text(&text)
         }
     }
 }
@@ -98,7 +43,7 @@ fn display_width(text: &str) -> usize {
 /// The widest columns are narrowed first, never below their header (the first column, the
 /// id, keeps up to 30 columns when the rest can still fit). When even that is too wide the
 /// table is wider than `width`; a cell is never cut without a `…`.
-fn fit_to_width(table: &Table, width: Option<usize>) -> (Vec<Vec<String>>, bool) {
+pub(super) fn fit_to_width(table: &Table, width: Option<usize>) -> (Vec<Vec<String>>, bool) {
     let rows: Vec<Vec<String>> = table
         .rows
         .iter()

@@ -4,6 +4,7 @@ mod flows;
 mod foundation;
 mod input;
 mod network;
+mod plan_golden;
 mod reliability;
 mod restore_audit;
 mod review;

@@ -4,9 +4,22 @@
 pub mod schema;
 pub mod validate;
 
-use crate::args::ConfigCommand;
+use self::validate::ConfigValidateArgs;
 use crate::ctx::Ctx;
 use crate::error::CliResult;
+use crate::examples as ex;
+use clap::Subcommand;
+
+/// Config commands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Offline checks of a tenants.yaml
+    #[command(after_help = ex::CONFIG_VALIDATE)]
+    Validate(ConfigValidateArgs),
+    /// JSON Schema of tenants.yaml, for editors
+    #[command(after_help = ex::CONFIG_SCHEMA)]
+    Schema,
+}
 
 /// Runs a config command.
 pub fn run(ctx: &Ctx, cmd: ConfigCommand) -> CliResult {

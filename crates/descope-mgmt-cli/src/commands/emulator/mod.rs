@@ -2,9 +2,19 @@
 
 pub mod serve;
 
-use crate::args::EmulatorCommand;
+use self::serve::EmulatorServeArgs;
 use crate::ctx::Ctx;
 use crate::error::CliResult;
+use crate::examples as ex;
+use clap::Subcommand;
+
+/// Emulator commands.
+#[derive(Debug, Subcommand)]
+pub enum EmulatorCommand {
+    /// Serve the emulator until Ctrl-C
+    #[command(after_help = ex::EMULATOR_SERVE)]
+    Serve(EmulatorServeArgs),
+}
 
 /// Runs an emulator command.
 pub async fn run(ctx: &Ctx, cmd: EmulatorCommand) -> CliResult {

@@ -5,9 +5,27 @@ pub mod deploy;
 pub mod export;
 pub mod restore;
 
-use crate::args::ThemeCommand;
+use self::deploy::ThemeDeployArgs;
+use self::export::ThemeExportArgs;
 use crate::ctx::Ctx;
 use crate::error::CliResult;
+use crate::examples as ex;
+use crate::restore_lookup::RestoreArgs;
+use clap::Subcommand;
+
+/// Theme commands.
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Export the project theme
+    #[command(after_help = ex::THEME_EXPORT)]
+    Export(ThemeExportArgs),
+    /// Back up the live theme, then import this one
+    #[command(after_help = ex::THEME_DEPLOY)]
+    Deploy(ThemeDeployArgs),
+    /// Put the theme back as a backup recorded it
+    #[command(after_help = ex::THEME_RESTORE)]
+    Restore(RestoreArgs),
+}
 
 /// Runs a theme command.
 pub async fn run(ctx: &Ctx, cmd: ThemeCommand) -> CliResult {

@@ -1,0 +1,176 @@
+//! What `tenant sync` shows: the plan as text, a planning error, and the report of an apply.
+
+use std::path::Path;
+
+use descope_sync::{Action, Outcome, Plan, Report};
+use serde_json::{Value, json};
+
+use crate::ctx::Ctx;
+use crate::error::{CliError, CliResult, Exit};
+use crate::output::{Format, Table, shown, shown_path};
+use crate::shell::shell_quote;
+use crate::values::show_value;
+
+/// The plan as the text a reviewer reads (`-v` also lists the unchanged tenants).
+pub fn plan_text(ctx: &Ctx, plan: &Plan) -> String {
+    let mut text = String::new();
+    for c in &plan.changes {
+        match c.action {
+            Action::Create => {
+                let name = c
+                    .request
+                    .as_ref()
+                    .map(|r| r.name.as_str())
+                    .unwrap_or_default();
+                text.push_str(&format!("  + create {} ({})\n", c.id, shown(name)));
+                for f in &c.fields {
+                    if f.field != "name" {
+                        text.push_str(&format!("      {}: {}\n", f.field, show_value(&f.new)));
+                    }
+                }
+            }
+            Action::Update => {
+                text.push_str(&format!("  ~ update {}\n", c.id));
+                for f in &c.fields {
+                    text.push_str(&format!(
+                        "      {}: {} → {}\n",
+                        f.field,
+                        show_value(&f.old),
+                        show_value(&f.new)
+                    ));
+                }
+                if let Some(t) = &c.temp_name {
+                    text.push_str(&format!(
+                        "      first renamed to {} (a temporary name: these renames form a cycle)\n",
+                        show_value(&Value::String(t.clone()))
+                    ));
+                }
+            }
+            Action::Delete => text.push_str(&format!("  - delete {}\n", c.id)),
+            Action::Unchanged => {
+                if ctx.out.verbose > 0 {
+                    text.push_str(&format!("    unchanged {}\n", c.id));
+                }
+            }
+        }
+    }
+    text.push_str(&format!("{}\n", plan.summary()));
+    text
+}
+
+/// A planning error, pointing at the file position of the tenant it is about.
+pub fn plan_error(
+    e: &descope_sync::PlanError,
+    config: Option<&Path>,
+    spec: &descope_spec::Spec,
+) -> CliError {
+    use descope_sync::PlanError as P;
+    // Point at the file position of the tenant (or its `parent`) the error is about.
+    let at = match e {
+        P::UnknownParent { id, .. } | P::ParentChanged { id, .. } => spec
+            .tenants
+            .iter()
+            .find(|t| &t.id == id)
+            .map(|t| t.parent_location),
+        P::DuplicateId { id } | P::NameTaken { id, .. } => spec
+            .tenants
+            .iter()
+            .find(|t| &t.id == id)
+            .map(|t| t.location),
+        _ => None,
+    }
+    .filter(|l| l.line > 0)
+    .map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
+    let file = config.map_or(String::new(), |p| format!("{}{at}: ", shown_path(p)));
+    // One line; a name in it (from the file or the service) shows its control characters escaped.
+    // The message says what to do (for too many deletes: raise --max-deletes); no hint repeats it.
+    CliError::new(format!("{file}{}", shown(&e.to_string()))).hint("nothing was changed")
+}
+
+/// Shows what an apply did (and how to undo it), and its exit.
+pub fn report(
+    ctx: &Ctx,
+    plan: &Plan,
+    report: &Report,
+    backups: &std::collections::BTreeMap<String, std::path::PathBuf>,
+) -> CliResult {
+    let created = report.done(plan, Action::Create);
+    let updated = report.done(plan, Action::Update);
+    let deleted = report.done(plan, Action::Delete);
+    let failed: Vec<(&descope_sync::Change, &str)> = report
+        .failed()
+        .map(|(i, e)| (&plan.changes[i], e))
+        .collect();
+    let skipped = report.not_started();
+    let interrupted = report.interrupted;
+    let mut undo: Vec<String> = Vec::new();
+    for (i, o) in &report.outcomes {
+        if *o != Outcome::Done && !report.renamed_temporarily.contains(i) {
+            continue;
+        }
+        let c = &plan.changes[*i];
+        match c.action {
+            Action::Create => undo.push(format!("descope-mgmt tenant delete {} --yes", c.id)),
+            Action::Update | Action::Delete => {
+                if let Some(b) = backups.get(&c.id) {
+                    undo.push(format!(
+                        "descope-mgmt tenant restore {}",
+                        shell_quote(&b.display().to_string())
+                    ));
+                }
+            }
+            Action::Unchanged => {}
+        }
+    }
+    let summary = format!(
+        "Applied: {created} created, {updated} updated, {deleted} deleted; {} failed{}.",
+        failed.len(),
+        if skipped > 0 {
+            format!(", {skipped} not started")
+        } else {
+            String::new()
+        }
+    );
+    if !matches!(ctx.out.format, Format::Table) {
+        // The summary and undo lines below still go to stderr when stdout fails.
+        let _ = ctx.out.emit(
+            &json!({
+                "created": created, "updated": updated, "deleted": deleted, "notStarted": skipped,
+                "failed": failed.iter().map(|(c, e)| json!({"id": c.id, "action": c.action.to_string(), "error": e})).collect::<Vec<_>>(),
+                "interrupted": interrupted,
+                "undo": undo,
+            }),
+            Table::default,
+        );
+    }
+    ctx.out.status(&summary);
+    for (c, e) in &failed {
+        ctx.out
+            .status(&format!("  failed: {} {}: {e}", c.action, c.id));
+    }
+    if !undo.is_empty() && (interrupted || !failed.is_empty() || ctx.out.verbose > 0) {
+        ctx.out.status("To undo what was applied:");
+        for u in undo.iter().take(20) {
+            ctx.out.status(&format!("  {u}"));
+        }
+        if undo.len() > 20 {
+            ctx.out.status(&format!(
+                "  … and {} more (see `descope-mgmt backup list` and `audit list`)",
+                undo.len() - 20
+            ));
+        }
+    }
+    if interrupted {
+        return Err(CliError::new(format!("interrupted: {summary}"))
+            .with_exit(Exit::Interrupted)
+            .hint("in-flight writes finished and are in the audit log; re-run the same sync to finish, or undo with the commands above"));
+    }
+    if !failed.is_empty() {
+        return Err(CliError::new(format!("{} write(s) failed", failed.len()))
+            .with_exit(Exit::Partial)
+            .hint(
+                "fix the cause and re-run the same sync: it plans only what is still different",
+            ));
+    }
+    Ok(Exit::Success)
+}
