@@ -119,8 +119,8 @@ impl<'a> Writer<'a> {
         let holder = LockHolder {
             pid: std::process::id(),
             command: ctx.command_line.clone(),
-            started: jiff::Timestamp::now(),
-            actor: descope_store::actor(),
+            started: ctx.now(),
+            actor: ctx.actor().to_owned(),
         };
         // A held lock's message says what to do; an I/O error (a full disk) gets its own hint.
         let lock = data
@@ -161,7 +161,7 @@ impl<'a> Writer<'a> {
                 reason: Some(&self.ctx.command_line),
                 object,
                 settings,
-                timestamp: jiff::Timestamp::now(),
+                timestamp: self.ctx.now(),
             })
             .map_err(|e| {
                 CliError::new(format!("cannot write the backup of {target_type} `{target_id}`; nothing was changed\n{e}"))
@@ -183,6 +183,7 @@ impl<'a> Writer<'a> {
             let reason = self.ctx.command_line.clone();
             async move {
                 let id = item.target_id.clone();
+                let timestamp = self.ctx.now();
                 let written = tokio::task::spawn_blocking(move || {
                     store.write_unsynced(&NewBackup {
                         operation: item.operation,
@@ -192,7 +193,7 @@ impl<'a> Writer<'a> {
                         reason: Some(&reason),
                         object: &item.object,
                         settings: item.settings.as_ref(),
-                        timestamp: jiff::Timestamp::now(),
+                        timestamp,
                     })
                 })
                 .await;
@@ -278,8 +279,8 @@ impl<'a> Writer<'a> {
             Err(e) => (audit_code(e), Some(e.to_string())),
         };
         let record = AuditRecord {
-            time: jiff::Timestamp::now(),
-            actor: descope_store::actor(),
+            time: self.ctx.now(),
+            actor: self.ctx.actor().to_owned(),
             project_id: self.project_id.clone(),
             profile: self.profile.clone(),
             command: self.ctx.command_line.clone(),

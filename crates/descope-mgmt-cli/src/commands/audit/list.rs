@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, args: &AuditListArgs) -> CliResult {
         .transpose()?
         .map(|d| {
             let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-            jiff::Timestamp::now()
+            ctx.now()
                 .checked_sub(jiff::SignedDuration::from_secs(secs))
                 .unwrap_or(jiff::Timestamp::MIN)
         });

@@ -47,7 +47,7 @@ pub async fn run(ctx: &Ctx, args: &BackupPruneArgs) -> CliResult {
     let rules = PruneRules {
         keep,
         older_than: older,
-        now: jiff::Timestamp::now(),
+        now: ctx.now(),
         prune_orphans,
     };
     // Only a prune that would take the last backup of some target needs to know which
