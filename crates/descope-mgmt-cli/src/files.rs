@@ -43,14 +43,14 @@ pub fn to_file_text(v: &Value) -> String {
 pub async fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
-            .map_err(|e| CliError::new(format!("cannot create {}: {e}", shown_path(parent))))?;
+            .map_err(|e| CliError::io(format!("cannot create {}: {e}", shown_path(parent))))?;
     }
     let (target, bytes) = (path.to_owned(), text.as_bytes().to_vec());
     tokio::task::spawn_blocking(move || descope_store::write_user_file(&target, &bytes))
         .await
-        .map_err(|e| CliError::new(format!("cannot write {}: {e}", shown_path(path))))?
+        .map_err(|e| CliError::io(format!("cannot write {}: {e}", shown_path(path))))?
         .map_err(|e| {
-            CliError::new(e.to_string()).hint(format!(
+            CliError::io(e.to_string()).hint(format!(
                 "{} was not changed; nothing else was written",
                 shown_path(path)
             ))

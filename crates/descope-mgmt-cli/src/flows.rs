@@ -46,14 +46,14 @@ pub struct FlowFile {
 /// Reads and validates one flow file; accepts the v2 export, the v1 SDK shape and the console export.
 pub fn read_flow_file(path: &Path) -> Result<FlowFile, CliError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::new(format!("cannot read {}: {e}", shown_path(path))).hint("check the path")
+        CliError::io(format!("cannot read {}: {e}", shown_path(path))).hint("check the path")
     })?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
         json_file_error(path, &text, &e)
             .hint("a flow file is the JSON `descope-mgmt flow export` writes")
     })?;
     let not_flow = |why: &str| {
-        CliError::new(format!("{}: not a Descope flow: {why}", shown_path(path)))
+        CliError::invalid(format!("{}: not a Descope flow: {why}", shown_path(path)))
             .hint("expected a v2 export {\"flowId\", \"metadata\", \"contents\", \"screens\"} (what `flow export` writes), a v1 export {\"flowId\", \"flow\", \"screens\"}, or a console export {\"flow\": {…}, \"screens\": […]}")
     };
     let obj = v

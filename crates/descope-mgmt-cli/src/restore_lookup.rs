@@ -34,7 +34,7 @@ pub fn find_backup(
     let store = ctx.data_dir()?.backups(project_id);
     let backup = if let Some(id) = &args.latest {
         store.latest(kind, id)?.ok_or_else(|| {
-            CliError::new(format!(
+            CliError::not_found(format!(
                 "no backup of {kind} `{id}` in project {project_id}"
             ))
             .hint(match kind {

@@ -39,7 +39,7 @@ pub fn load_spec(ctx: &Ctx, file: &std::path::Path) -> Result<descope_spec::Spec
                 }
             })
             .collect();
-        CliError::new(lines.join("\n")).hint(format!(
+        CliError::invalid(lines.join("\n")).hint(format!(
             "{n} problem(s) in {}; nothing was sent to the service",
             shown_path(file)
         ))

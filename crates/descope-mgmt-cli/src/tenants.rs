@@ -45,7 +45,7 @@ async fn not_found(ctx: &Ctx, id: &str) -> CliError {
         .await
         .map(|s| s.project_id.clone())
         .unwrap_or_default();
-    CliError::new(format!("tenant `{id}` not found in project {project}"))
+    CliError::not_found(format!("tenant `{id}` not found in project {project}"))
         .hint("list the tenants with `descope-mgmt tenant list`")
 }
 

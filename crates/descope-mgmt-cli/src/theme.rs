@@ -19,7 +19,7 @@ pub const THEME_ID: &str = "project";
 /// Reads a theme file: `{"styles", "componentsVersion", …}` or the export answer `{"theme": {…}}`.
 pub fn read_theme_file(path: &Path) -> Result<Value, CliError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", shown_path(path))))?;
+        .map_err(|e| CliError::io(format!("cannot read {}: {e}", shown_path(path))))?;
     let v: Value = serde_json::from_str(&text).map_err(|e| {
         crate::files::json_file_error(path, &text, &e)
             .hint("a theme file is what `descope-mgmt theme export` writes; nothing was deployed")

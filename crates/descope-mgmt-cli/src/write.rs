@@ -164,7 +164,7 @@ impl<'a> Writer<'a> {
                 timestamp: self.ctx.now(),
             })
             .map_err(|e| {
-                CliError::new(format!("cannot write the backup of {target_type} `{target_id}`; nothing was changed\n{e}"))
+                CliError::io(format!("cannot write the backup of {target_type} `{target_id}`; nothing was changed\n{e}"))
                     .hint("check that the data dir is writable and has free space (DESCOPE_MGMT_HOME)")
             })
     }
@@ -302,7 +302,7 @@ impl<'a> Writer<'a> {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         };
         self.audit.append(record).await.map_err(|e| {
-            CliError::new(format!("the {operation} of {target_type} `{target_id}` was sent, but its audit record could not be written: {e}"))
+            CliError::io(format!("the {operation} of {target_type} `{target_id}` was sent, but its audit record could not be written: {e}"))
                 .hint("check that the data dir is writable and has free space")
         })?;
         if result.is_ok() {

@@ -45,7 +45,7 @@ async fn export_one(ctx: &Ctx, id: &str) -> Result<Value, CliError> {
 
 fn flow_error(ctx: &Ctx, e: &ApiError, id: &str) -> CliError {
     if is_missing_flow(e) {
-        return CliError::new(format!("flow `{id}` not found: {e}"))
+        return CliError::not_found(format!("flow `{id}` not found: {e}"))
             .hint("list the flows with `descope-mgmt flow list`");
     }
     ctx.api_error(e)

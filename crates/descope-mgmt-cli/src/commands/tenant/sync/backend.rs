@@ -56,6 +56,23 @@ impl<'a> CliBackend<'a> {
         self.backups().get(id).map(PathBuf::as_path)
     }
 
+    /// Sends one write of tenant `id` through the writer (with the tenant's backup, if it has
+    /// one, in its audit record) and turns its answer into the change's outcome.
+    async fn send<T>(
+        &self,
+        request: &str,
+        id: &str,
+        backed_up: bool,
+        write: impl Future<Output = Result<T, descope_api::ApiError>>,
+    ) -> Result<Outcome, CliError> {
+        let backup = if backed_up { self.backup_of(id) } else { None };
+        let r = self
+            .writer
+            .audited(request, TargetType::Tenant, id, backup, write)
+            .await;
+        Self::outcome(r)
+    }
+
     /// A write's answer: the service's error is the change's failure; an interruption just
     /// before sending means the write never started; anything else stops the run.
     fn outcome<T>(
@@ -137,50 +154,21 @@ impl Backend for CliBackend<'_> {
         let Some(req) = &c.request else {
             return Ok(Outcome::Failed("no request in the plan".into()));
         };
-        let r = self
-            .writer
-            .audited(
-                "create",
-                TargetType::Tenant,
-                &c.id,
-                None,
-                self.client.create_tenant(req),
-            )
-            .await;
-        Self::outcome(r)
+        self.send("create", &c.id, false, self.client.create_tenant(req))
+            .await
     }
 
     async fn update(&self, c: &Change) -> Result<Outcome, CliError> {
         let Some(req) = &c.request else {
             return Ok(Outcome::Failed("no request in the plan".into()));
         };
-        let backup = self.backup_of(&c.id);
-        let r = self
-            .writer
-            .audited(
-                "update",
-                TargetType::Tenant,
-                &c.id,
-                backup,
-                self.client.update_tenant(req),
-            )
-            .await;
-        Self::outcome(r)
+        self.send("update", &c.id, true, self.client.update_tenant(req))
+            .await
     }
 
     async fn delete(&self, c: &Change) -> Result<Outcome, CliError> {
-        let backup = self.backup_of(&c.id);
-        let r = self
-            .writer
-            .audited(
-                "delete",
-                TargetType::Tenant,
-                &c.id,
-                backup,
-                self.client.delete_tenant(&c.id, false),
-            )
-            .await;
-        Self::outcome(r)
+        self.send("delete", &c.id, true, self.client.delete_tenant(&c.id, false))
+            .await
     }
 
     async fn rename_temporarily(&self, c: &Change, temp: &str) -> Result<Outcome, CliError> {
@@ -191,18 +179,10 @@ impl Backend for CliBackend<'_> {
         };
         let mut req = descope_api::TenantRequest::from_tenant(live);
         req.name = temp.to_owned();
-        let backup = self.backup_of(&c.id);
-        let r = self
-            .writer
-            .audited(
-                "update",
-                TargetType::Tenant,
-                &c.id,
-                backup,
-                self.client.update_tenant(&req),
-            )
-            .await;
-        Ok(match Self::outcome(r)? {
+        let sent = self
+            .send("update", &c.id, true, self.client.update_tenant(&req))
+            .await?;
+        Ok(match sent {
             Outcome::Failed(e) => {
                 Outcome::Failed(format!("rename to the temporary name `{temp}`: {e}"))
             }
@@ -211,18 +191,13 @@ impl Backend for CliBackend<'_> {
     }
 
     async fn set_default_roles(&self, c: &Change, roles: &[String]) -> Result<Outcome, CliError> {
-        let backup = self.backup_of(&c.id);
-        let r = self
-            .writer
-            .audited(
-                "default-roles",
-                TargetType::Tenant,
-                &c.id,
-                backup,
-                self.client.set_default_roles(&c.id, roles),
-            )
-            .await;
-        Self::outcome(r)
+        self.send(
+            "default-roles",
+            &c.id,
+            true,
+            self.client.set_default_roles(&c.id, roles),
+        )
+        .await
     }
 
     fn writes_begin(&self, steps: usize) {

@@ -161,12 +161,12 @@ pub fn report(
         }
     }
     if interrupted {
-        return Err(CliError::new(format!("interrupted: {summary}"))
+        return Err(CliError::interrupted(format!("interrupted: {summary}"))
             .with_exit(Exit::Interrupted)
             .hint("in-flight writes finished and are in the audit log; re-run the same sync to finish, or undo with the commands above"));
     }
     if !failed.is_empty() {
-        return Err(CliError::new(format!("{} write(s) failed", failed.len()))
+        return Err(CliError::partial(format!("{} write(s) failed", failed.len()))
             .with_exit(Exit::Partial)
             .hint(
                 "fix the cause and re-run the same sync: it plans only what is still different",

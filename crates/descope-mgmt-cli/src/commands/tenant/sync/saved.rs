@@ -23,14 +23,14 @@ fn damaged_plan(path: &Path, what: &str) -> CliError {
 /// Reads the saved plan at `path`, not yet trusted.
 pub fn read(path: &Path) -> Result<SavedPlan, CliError> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::new(format!("cannot read {}: {e}", shown_path(path))))?;
+        .map_err(|e| CliError::io(format!("cannot read {}: {e}", shown_path(path))))?;
     SavedPlan::from_json(&text).map_err(|e| match e {
-        ReadError::Unusable(why) => CliError::new(format!(
+        ReadError::Unusable(why) => CliError::invalid(format!(
             "{}: not a usable plan file: {why}",
             shown_path(path)
         ))
         .hint("make a new one with `tenant sync --dry-run --out PLAN.json`"),
-        ReadError::Version(n) => CliError::new(format!(
+        ReadError::Version(n) => CliError::invalid(format!(
             "plan file {} has format version {n}; this descope-mgmt reads version {}",
             shown_path(path),
             descope_sync::PLAN_FORMAT
@@ -60,13 +60,13 @@ pub fn checked(
         )
     }
     saved.into_plan(project_id, live, now).map_err(|e| match e {
-        TrustError::OtherProject(other) => CliError::new(format!(
+        TrustError::OtherProject(other) => CliError::conflict(format!(
             "the plan was made for project {other}, not {project_id}"
         )),
-        TrustError::Changed(ids) => CliError::new(since(&ids, "changed")).hint(
+        TrustError::Changed(ids) => CliError::stale_plan(since(&ids, "changed")).hint(
             "make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that",
         ),
-        TrustError::Appeared(ids) => CliError::new(since(&ids, "appeared")).hint(
+        TrustError::Appeared(ids) => CliError::stale_plan(since(&ids, "appeared")).hint(
             "nothing was changed; make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that",
         ),
         TrustError::NoOptions => CliError::new(format!(
