@@ -167,8 +167,13 @@ impl Backend for CliBackend<'_> {
     }
 
     async fn delete(&self, c: &Change) -> Result<Outcome, CliError> {
-        self.send("delete", &c.id, true, self.client.delete_tenant(&c.id, false))
-            .await
+        self.send(
+            "delete",
+            &c.id,
+            true,
+            self.client.delete_tenant(&c.id, false),
+        )
+        .await
     }
 
     async fn rename_temporarily(&self, c: &Change, temp: &str) -> Result<Outcome, CliError> {

@@ -162,15 +162,14 @@ pub fn report(
     }
     if interrupted {
         return Err(CliError::interrupted(format!("interrupted: {summary}"))
-            .with_exit(Exit::Interrupted)
             .hint("in-flight writes finished and are in the audit log; re-run the same sync to finish, or undo with the commands above"));
     }
     if !failed.is_empty() {
-        return Err(CliError::partial(format!("{} write(s) failed", failed.len()))
-            .with_exit(Exit::Partial)
-            .hint(
+        return Err(
+            CliError::partial(format!("{} write(s) failed", failed.len())).hint(
                 "fix the cause and re-run the same sync: it plans only what is still different",
-            ));
+            ),
+        );
     }
     Ok(Exit::Success)
 }
