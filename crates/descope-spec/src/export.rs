@@ -45,6 +45,8 @@ pub fn desired_from_live(t: &Tenant) -> DesiredTenant {
         protect: false,
         location: Location::default(),
         parent_location: Location::default(),
+        settings: None,
+        roles: None,
     }
 }
 

@@ -28,13 +28,15 @@ mod substitute;
 use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, SpecErrors};
-pub use export::{DesiredProject, desired_from_live, project_to_yaml, to_yaml, unexpressed_attribute};
-pub use refs::{Reference, UnresolvedRef};
-pub use settings::{Duration, DurationUnit};
+pub use export::{
+    DesiredProject, desired_from_live, project_to_yaml, to_yaml, unexpressed_attribute,
+};
 pub use load::{MAX_FILE_BYTES, load, parse};
 #[doc(hidden)]
 pub use load::{parse_fast, parse_serde};
+pub use refs::{Reference, UnresolvedRef};
 pub use schema::json_schema;
+pub use settings::{Duration, DurationUnit};
 
 /// First line of every exported file, so editors validate it against the schema.
 pub const SCHEMA_MODELINE: &str = "# yaml-language-server: $schema=./tenants.schema.json";

@@ -6,11 +6,9 @@ use std::collections::HashMap;
 use descope_model::hash::{FastMap, fast_map};
 use std::path::Path;
 
-use serde_saphyr::{MessageFormatter, UserMessageFormatter};
+use serde_saphyr::{MessageFormatter, Spanned, UserMessageFormatter};
 
 use crate::diagnostic::{Diagnostic, SpecErrors, nearest};
-use serde_saphyr::Spanned;
-
 use crate::raw::{
     At, AttrValue, DurationText, Entry, FILE_KEYS, LIST_ITEM_NOT_STRING, RawFile, RawPermission,
     RawRole, RawSettings, Skeleton,
@@ -1091,9 +1089,7 @@ impl Validator<'_> {
                             p_at,
                             tenant,
                             format!("empty permission name in {owner}"),
-                            Some(
-                                "write the name of a permission, or remove the item".to_owned(),
-                            ),
+                            Some("write the name of a permission, or remove the item".to_owned()),
                         );
                     } else if let Some(first) = seen.get(&v) {
                         let first = *first;
@@ -1203,7 +1199,10 @@ impl Validator<'_> {
                     old.at,
                     tenant,
                     format!("empty `renamedFrom` in {what} `{new}`{in_tenant}"),
-                    Some("write the current (live) name of the entry, or remove `renamedFrom`".to_owned()),
+                    Some(
+                        "write the current (live) name of the entry, or remove `renamedFrom`"
+                            .to_owned(),
+                    ),
                 );
             } else if old.value == *new {
                 self.push(

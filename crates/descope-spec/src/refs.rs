@@ -8,7 +8,10 @@ use crate::{Location, Spec};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
     /// An entry of a role's `permissions:`; `tenant` is the tenant of a tenant role.
-    Permission { role: String, tenant: Option<String> },
+    Permission {
+        role: String,
+        tenant: Option<String>,
+    },
     /// An entry of a tenant's `defaultRoles:`: a project role, or one of the tenant's roles.
     DefaultRole { tenant: String },
 }

@@ -63,7 +63,9 @@ impl DurationUnit {
     }
 
     fn from_suffix(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|u| s.len() == 1 && s.starts_with(u.suffix()))
+        Self::ALL
+            .into_iter()
+            .find(|u| s.len() == 1 && s.starts_with(u.suffix()))
     }
 }
 
@@ -92,7 +94,7 @@ impl Duration {
         }
         let unit = DurationUnit::ALL
             .into_iter()
-            .find(|u| total % u.minutes() == 0)?;
+            .find(|u| total.is_multiple_of(u.minutes()))?;
         let value = u32::try_from(total / unit.minutes()).ok()?;
         (value <= Self::MAX_VALUE).then_some(Self { value, unit })
     }
@@ -216,7 +218,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, FieldProblem> {
             "a session setting is a positive duration: write at least `1m`".to_owned(),
         ));
     }
-    let whole_minutes = (scaled % (scale * 60) == 0).then(|| scaled / (scale * 60));
+    let per_minute = scale.checked_mul(60).ok_or_else(too_big)?;
+    let whole_minutes = scaled
+        .is_multiple_of(per_minute)
+        .then(|| scaled / per_minute);
     let suggestion = whole_minutes
         .and_then(|m| u64::try_from(m).ok())
         .and_then(Duration::from_minutes);
@@ -226,7 +231,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, FieldProblem> {
             None => "round it to whole minutes, e.g. `5m`".to_owned(),
         };
         return Err(problem(
-            format!("`{t}`: seconds are not a unit of session settings (minutes, hours, days, weeks)"),
+            format!(
+                "`{t}`: seconds are not a unit of session settings (minutes, hours, days, weeks)"
+            ),
             help,
         ));
     }
@@ -339,6 +346,10 @@ mod tests {
         assert!(check_session_rule(d("3m"), Some(d("3m"))).is_ok());
         assert!(check_session_rule(d("2m"), None).is_err());
         let p = check_session_rule(d("2h"), Some(d("1h"))).unwrap_err();
-        assert!(p.message.contains("longer than refreshTokenExpiration `1h`"), "{p:?}");
+        assert!(
+            p.message
+                .contains("longer than refreshTokenExpiration `1h`"),
+            "{p:?}"
+        );
     }
 }

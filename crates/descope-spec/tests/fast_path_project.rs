@@ -43,8 +43,8 @@ const NAMES: &[&str] = &[
     "",
 ];
 const DURATIONS: &[&str] = &[
-    "15m", "120m", "12h", "2d", "4w", "${TTL}", "1.5h", "300s", "0m", "15", "\"off\"", "off",
-    "2m", "x",
+    "15m", "120m", "12h", "2d", "4w", "${TTL}", "1.5h", "300s", "0m", "15", "\"off\"", "off", "2m",
+    "x",
 ];
 const FLAGS: &[&str] = &["true", "false", "yes", "1"];
 
@@ -128,7 +128,10 @@ fn document() -> impl Strategy<Value = Document> {
     (
         prop::option::weighted(
             0.5,
-            vec((select(NAMES), prop::option::weighted(0.2, select(NAMES))), 0..3),
+            vec(
+                (select(NAMES), prop::option::weighted(0.2, select(NAMES))),
+                0..3,
+            ),
         ),
         prop::option::weighted(0.5, vec(role(), 0..3)),
         vec(tenant(), 0..3),
@@ -168,7 +171,11 @@ impl Document {
             }
         }
         if let Some(list) = &self.roles {
-            sections.push_str(if list.is_empty() { "roles: []\n" } else { "roles:\n" });
+            sections.push_str(if list.is_empty() {
+                "roles: []\n"
+            } else {
+                "roles:\n"
+            });
             for r in list {
                 sections.push_str(&r.render("  "));
             }
@@ -212,7 +219,9 @@ impl Document {
     }
 }
 
-const MUTATIONS: &[&str] = &[" ", "\n", "-", ": ", "#", "[", "]", "{", "x", "\"", "roles:\n"];
+const MUTATIONS: &[&str] = &[
+    " ", "\n", "-", ": ", "#", "[", "]", "{", "x", "\"", "roles:\n",
+];
 
 fn mutate(text: &str, edits: &[(Index, Option<&'static str>)]) -> String {
     let mut s: Vec<char> = text.chars().collect();
@@ -238,7 +247,12 @@ fn mutate(text: &str, edits: &[(Index, Option<&'static str>)]) -> String {
 fn check(text: &str) -> bool {
     let path = Path::new("project.yaml");
     let slow = parse_serde(path, text, &vars);
-    assert_eq!(parse(path, text, &vars), slow, "parse differs on:\n{text}");
+    let whole = parse(path, text, &vars);
+    // `parse` answers a blank file (comments only) itself, before either parser.
+    let blank = matches!(&whole, Err(e) if e.0.len() == 1 && e.0[0].message == "the file is empty");
+    if !blank {
+        assert_eq!(whole, slow, "parse differs on:\n{text}");
+    }
     match parse_fast(path, text, &vars) {
         Some(fast) => {
             assert_eq!(fast, slow, "fast path differs on:\n{text}");

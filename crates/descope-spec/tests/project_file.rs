@@ -156,14 +156,22 @@ fn every_key_of_the_project_file_loads() {
             session_token_location: at(25, 31),
         })
     );
-    let session = acme.settings.as_ref().unwrap().session_token_expiration.unwrap();
+    let session = acme
+        .settings
+        .as_ref()
+        .unwrap()
+        .session_token_expiration
+        .unwrap();
     assert_eq!((session.value(), session.unit().wire()), (2, "hours"));
     let acme_roles = acme.roles.as_ref().unwrap();
     assert_eq!(acme_roles.len(), 2);
     assert_eq!(acme_roles[0].name, "acme-admin");
     assert_eq!(acme_roles[0].renamed_from.as_deref(), Some("acme-boss"));
     assert_eq!(acme_roles[0].renamed_from_location, at(38, 22));
-    assert_eq!(acme_roles[1].name, "viewer", "a tenant role may share a project role's name");
+    assert_eq!(
+        acme_roles[1].name, "viewer",
+        "a tenant role may share a project role's name"
+    );
 
     let globex = &spec.tenants[1];
     let s = globex.settings.as_ref().unwrap();
@@ -219,7 +227,10 @@ fn live_references_are_checked_with_their_location() {
     let spec = load(FULL);
     let live_permissions = |p: &str| p == "Impersonate" || p == "User Admin";
     let live_roles = |t: Option<&str>, r: &str| t == Some("acme") && r == "live-role";
-    assert_eq!(spec.check_live_references(&live_permissions, &live_roles), Ok(()));
+    assert_eq!(
+        spec.check_live_references(&live_permissions, &live_roles),
+        Ok(())
+    );
     // A project role of that name would do as well.
     assert!(
         spec.check_live_references(&live_permissions, &|t, r| t.is_none() && r == "live-role")
@@ -321,8 +332,16 @@ const ERROR_CASES: &[(&str, &str)] = &[
         "permissions:\n  - name: \"\"\nroles:\n  - name: r\n    permissions: [a, a, \"\"]\n    renamedFrom: \"\"\ntenants: []\n",
     ),
     (
-        "wrong types",
-        "roles:\n  - name: r\n    permissions: a\ntenants:\n  - id: t\n    name: T\n    settings: [15m]\n",
+        "a role's permissions that are not a list",
+        "roles:\n  - name: r\n    permissions: a\ntenants: []\n",
+    ),
+    (
+        "settings that are a list",
+        "tenants:\n  - id: t\n    name: T\n    settings: [15m]\n",
+    ),
+    (
+        "a flag that is not a boolean",
+        "tenants:\n  - id: t\n    name: T\n    settings:\n      jitDisabled: yes\n",
     ),
     (
         "an undefined variable in a role and in settings",
@@ -346,7 +365,10 @@ fn every_error_is_located_with_a_fix() {
             .expect_err(case)
             .to_string();
         // Every diagnostic has a line and column and a fix.
-        for d in err.split("\nproject.yaml").map(|d| d.trim_start_matches("project.yaml")) {
+        for d in err
+            .split("\nproject.yaml")
+            .map(|d| d.trim_start_matches("project.yaml"))
+        {
             assert!(d.starts_with(':'), "{case}: no location in {d}");
             assert!(d.contains("\n  help: "), "{case}: no fix in {d}");
         }
@@ -545,7 +567,10 @@ fn sections_left_out_stay_out_and_tenants_only_export_is_unchanged() {
         tenants: vec![],
     };
     let yaml = project_to_yaml(&empty);
-    assert!(yaml.contains("\npermissions: []\nroles: []\ntenants: []\n"), "{yaml}");
+    assert!(
+        yaml.contains("\npermissions: []\nroles: []\ntenants: []\n"),
+        "{yaml}"
+    );
     assert_eq!(reload(&yaml), empty);
 }
 
@@ -581,9 +606,9 @@ fn durations_round_trip_through_their_text() {
             prop_assert_eq!(dur.minutes(), minutes);
             prop_assert_eq!(parse_duration(&dur.to_string()), Ok(dur));
             prop_assert_eq!(parse_duration(&format!("{minutes}m")), Ok(dur));
-            let bigger = descope_spec::DurationUnit::ALL
-                .into_iter()
-                .find(|u| u.minutes() > dur.unit().minutes() && minutes % u.minutes() == 0);
+            let bigger = descope_spec::DurationUnit::ALL.into_iter().find(|u| {
+                u.minutes() > dur.unit().minutes() && minutes.is_multiple_of(u.minutes())
+            });
             prop_assert!(bigger.is_none(), "{} could be written in {:?}", dur, bigger);
             prop_assert_eq!(
                 Duration::from_wire(i64::from(dur.value()), dur.unit().wire()),
