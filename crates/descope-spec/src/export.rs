@@ -1,4 +1,6 @@
-//! Export: live tenants as a tenants.yaml that re-parses to the same values and syncs with no changes.
+//! Export: live tenants as a tenants.yaml, or a whole project (permissions, roles, tenants with
+//! their settings and roles) as a project file, that re-parses to the same values and syncs with
+//! no changes.
 
 use std::fmt::Write as _;
 
@@ -6,7 +8,19 @@ use descope_model::Tenant;
 use serde_json::Value;
 
 use crate::substitute::escape;
-use crate::{DesiredTenant, Location, SCHEMA_MODELINE};
+use crate::{
+    DesiredPermission, DesiredRole, DesiredSettings, DesiredTenant, Inactivity, Location,
+    SCHEMA_MODELINE,
+};
+
+/// A whole project as a project file describes it: the input of [`project_to_yaml`].
+/// `None` leaves a section out of the file (not managed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DesiredProject {
+    pub permissions: Option<Vec<DesiredPermission>>,
+    pub roles: Option<Vec<DesiredRole>>,
+    pub tenants: Vec<DesiredTenant>,
+}
 
 /// The desired state that keeps `t` exactly as it is: every managed field set explicitly, so a
 /// sync of the export plans no changes and re-applying it later undoes drift. `parent` is set
@@ -31,6 +45,8 @@ pub fn desired_from_live(t: &Tenant) -> DesiredTenant {
         protect: false,
         location: Location::default(),
         parent_location: Location::default(),
+        settings: None,
+        roles: None,
     }
 }
 
@@ -61,14 +77,148 @@ pub fn unexpressed_attribute(attrs: &descope_model::Attrs) -> Option<(&str, &'st
 /// read them as something else, and `${` is written `$${` so substitution gives it back.
 #[must_use]
 pub fn to_yaml(tenants: &[DesiredTenant]) -> String {
-    let mut sorted: Vec<&DesiredTenant> = tenants.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let mut out = String::with_capacity(64 + tenants.len() * 160);
     out.push_str(SCHEMA_MODELINE);
     out.push('\n');
+    write_tenants(&mut out, tenants);
+    out
+}
+
+/// Renders a whole project as a project file: the schema modeline, then `permissions:` and
+/// `roles:` (each sorted by name; left out when `None`), then `tenants:` as [`to_yaml`] writes
+/// them, each with its `settings:` and `roles:` when they are managed. Durations are written in
+/// their canonical unit (`2h`, not `120m`), so a file read and written again is unchanged.
+#[must_use]
+pub fn project_to_yaml(project: &DesiredProject) -> String {
+    let mut out = String::with_capacity(64 + project.tenants.len() * 160);
+    out.push_str(SCHEMA_MODELINE);
+    out.push('\n');
+    if let Some(permissions) = &project.permissions {
+        let mut sorted: Vec<&DesiredPermission> = permissions.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        if sorted.is_empty() {
+            out.push_str("permissions: []\n");
+        } else {
+            out.push_str("permissions:\n");
+        }
+        for p in sorted {
+            let _ = writeln!(out, "  - name: {}", text(&p.name));
+            if let Some(d) = &p.description {
+                let _ = writeln!(out, "    description: {}", text(d));
+            }
+            if let Some(r) = &p.renamed_from {
+                let _ = writeln!(out, "    renamedFrom: {}", text(r));
+            }
+        }
+    }
+    if let Some(roles) = &project.roles {
+        write_roles(&mut out, "", roles);
+    }
+    write_tenants(&mut out, &project.tenants);
+    out
+}
+
+/// A `roles:` list at `indent` (the key's), sorted by name.
+fn write_roles(out: &mut String, indent: &str, roles: &[DesiredRole]) {
+    let mut sorted: Vec<&DesiredRole> = roles.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    if sorted.is_empty() {
+        let _ = writeln!(out, "{indent}roles: []");
+        return;
+    }
+    let _ = writeln!(out, "{indent}roles:");
+    for r in sorted {
+        let _ = writeln!(out, "{indent}  - name: {}", text(&r.name));
+        if let Some(d) = &r.description {
+            let _ = writeln!(out, "{indent}    description: {}", text(d));
+        }
+        if let Some(p) = &r.permissions {
+            let _ = writeln!(out, "{indent}    permissions: {}", list(p));
+        }
+        if let Some(b) = r.default {
+            let _ = writeln!(out, "{indent}    default: {b}");
+        }
+        if let Some(b) = r.private {
+            let _ = writeln!(out, "{indent}    private: {b}");
+        }
+        if r.protect {
+            let _ = writeln!(out, "{indent}    protect: true");
+        }
+        if let Some(old) = &r.renamed_from {
+            let _ = writeln!(out, "{indent}    renamedFrom: {}", text(old));
+        }
+    }
+}
+
+/// A tenant's `settings:` mapping (under a tenant entry, so at four spaces).
+fn write_settings(out: &mut String, s: &DesiredSettings) {
+    let mut lines: Vec<String> = Vec::new();
+    if !s.enabled {
+        lines.push("enabled: false".to_owned());
+    }
+    let durations = [
+        ("sessionTokenExpiration", s.session_token_expiration),
+        ("refreshTokenExpiration", s.refresh_token_expiration),
+        ("stepupTokenExpiration", s.stepup_token_expiration),
+    ];
+    for (key, d) in durations {
+        if let Some(d) = d {
+            lines.push(format!("{key}: {d}"));
+        }
+    }
+    match s.inactivity_timeout {
+        Some(Inactivity::Off) => lines.push("inactivityTimeout: \"off\"".to_owned()),
+        Some(Inactivity::After(d)) => lines.push(format!("inactivityTimeout: {d}")),
+        None => {}
+    }
+    if let Some(b) = s.jit_disabled {
+        lines.push(format!("jitDisabled: {b}"));
+    }
+    if let Some(suite) = &s.sso_setup_suite {
+        let mut inner: Vec<String> = Vec::new();
+        if let Some(b) = suite.enabled {
+            inner.push(format!("enabled: {b}"));
+        }
+        if let Some(id) = &suite.style_id {
+            inner.push(format!("styleId: {}", text(id)));
+        }
+        if let Some(f) = &suite.disabled_features {
+            let flags: Vec<String> = [
+                ("saml", f.saml),
+                ("oidc", f.oidc),
+                ("scim", f.scim),
+                ("ssoDomains", f.sso_domains),
+                ("groupMapping", f.group_mapping),
+            ]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| format!("{k}: {v}")))
+            .collect();
+            inner.push(format!("disabledFeatures: {{{}}}", flags.join(", ")));
+        }
+        if inner.is_empty() {
+            lines.push("ssoSetupSuite: {}".to_owned());
+        } else {
+            lines.push("ssoSetupSuite:".to_owned());
+            lines.extend(inner.into_iter().map(|l| format!("  {l}")));
+        }
+    }
+    if lines.is_empty() {
+        out.push_str("    settings: {}\n");
+        return;
+    }
+    out.push_str("    settings:\n");
+    for l in lines {
+        let _ = writeln!(out, "      {l}");
+    }
+}
+
+/// The `tenants:` list, sorted by id.
+fn write_tenants(out: &mut String, tenants: &[DesiredTenant]) {
+    let mut sorted: Vec<&DesiredTenant> = tenants.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
     if sorted.is_empty() {
         out.push_str("tenants: []\n");
-        return out;
+        return;
     }
     out.push_str("tenants:\n");
     for t in sorted {
@@ -102,8 +252,13 @@ pub fn to_yaml(tenants: &[DesiredTenant]) -> String {
         if t.protect {
             out.push_str("    protect: true\n");
         }
+        if let Some(s) = &t.settings {
+            write_settings(out, s);
+        }
+        if let Some(roles) = &t.roles {
+            write_roles(out, "    ", roles);
+        }
     }
-    out
 }
 
 /// A substituted string value, escaped so substitution returns it unchanged.

@@ -23,6 +23,11 @@
 //! Everything else steps aside: anchors, aliases, tags, block scalars, multi-line scalars or
 //! flows, document markers, directives, tabs, a CR without LF, BOM, control characters, duplicate or unknown
 //! keys, missing values, nulls, YAML 1.1 words, numbers other than plain decimals, etc.
+//!
+//! The project file's sections step aside too: a top-level `permissions:` or `roles:`, and a
+//! tenant's `settings:` or `roles:`. Those files are small (a project has hundreds of roles, not
+//! a hundred thousand tenants), so serde-saphyr's speed is enough, and the fast path stays the
+//! reader of the large tenants-only files it was built for.
 
 use std::collections::BTreeMap;
 
@@ -813,6 +818,8 @@ fn tenant(lines: &mut Lines<'_>, first: Line<'_>, c: usize) -> R<Entry> {
         parent: b.parent,
         default_roles: b.default_roles,
         protect: b.protect,
+        settings: None,
+        roles: None,
     })
 }
 
@@ -905,6 +912,10 @@ mod tests {
             "tenants: []\ntenants: []\n",
             &long_block,
             &long_flow,
+            "permissions: []\ntenants: []\n",
+            "tenants: []\nroles: []\n",
+            "tenants:\n  - id: a\n    name: b\n    settings:\n      sessionTokenExpiration: 15m\n",
+            "tenants:\n  - id: a\n    name: b\n    roles: []\n",
         ] {
             assert_eq!(entries(text).map(|_| ()), Err(Bail), "{text:?}");
         }

@@ -6,15 +6,21 @@ use std::collections::HashMap;
 use descope_model::hash::{FastMap, fast_map};
 use std::path::Path;
 
-use serde_saphyr::{MessageFormatter, UserMessageFormatter};
+use serde_saphyr::{MessageFormatter, Spanned, UserMessageFormatter};
 
 use crate::diagnostic::{Diagnostic, SpecErrors, nearest};
 use crate::raw::{
-    At, AttrValue, Entry, FILE_KEYS, LIST_ITEM_NOT_STRING, RawFile, Skeleton, TENANT_KEYS,
+    At, AttrValue, DurationText, Entry, FILE_KEYS, LIST_ITEM_NOT_STRING, RawFile, RawPermission,
+    RawRole, RawSettings, Skeleton,
 };
+use crate::refs::{Reference, UnresolvedRef};
 use crate::rules::{ID_HELP, domain_problem, is_valid_id};
+use crate::settings::{Duration, check_session_rule, parse_duration};
 use crate::substitute::{SubstError, substitute};
-use crate::{DesiredTenant, Location, Spec};
+use crate::{
+    DesiredPermission, DesiredRole, DesiredSettings, DesiredTenant, DisabledFeatures, Inactivity,
+    Location, Spec, SsoSetupSuite,
+};
 
 /// Files larger than this are refused before they are read or parsed.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -139,6 +145,14 @@ pub fn parse_serde(
         );
         return v.finish();
     };
+    if let Some(list) = raw.permissions {
+        v.permissions(list);
+    }
+    if let Some(list) = raw.roles {
+        let (roles, scope) = v.role_list(list, None);
+        v.roles = Some(roles);
+        v.project_roles = scope;
+    }
     v.tenants.reserve(raw_tenants.len());
     for entry in raw_tenants {
         v.tenant(Entry::from(entry));
@@ -240,8 +254,8 @@ fn yaml_error(path: &Path, text: &str, err: &serde_saphyr::Error) -> Diagnostic 
             ),
         ),
         E::SerdeUnknownField { field, expected, .. } => {
-            let in_tenants = expected.contains(&"name");
-            let keys: &[&str] = if in_tenants { TENANT_KEYS } else { FILE_KEYS };
+            // serde's list of the keys of the mapping the key is in (tenant, role, settings…).
+            let keys: &[&str] = if expected.is_empty() { FILE_KEYS } else { expected.as_slice() };
             let help = match nearest(field, keys) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("valid keys here: {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
@@ -372,7 +386,26 @@ fn expected_help(key: Option<&str>) -> Option<String> {
         "customAttributes" => {
             "write a mapping, e.g. `customAttributes: {plan: enterprise, seats: 50}`"
         }
-        "enforceSSO" | "disabled" | "protect" => "write `true` or `false`",
+        "enforceSSO" | "disabled" | "protect" | "default" | "private" | "enabled"
+        | "jitDisabled" | "saml" | "oidc" | "scim" | "ssoDomains" | "groupMapping" => {
+            "write `true` or `false`"
+        }
+        "description" => "write a single string, e.g. `description: Read-only access`",
+        "renamedFrom" => "write the entry's current name, e.g. `renamedFrom: old-name`",
+        "styleId" => "write a single string: the id of a style",
+        "permissions" => {
+            "in a role, write a list of permission names, e.g. `permissions: [projects:read]`; at the top level, a list of permissions, each starting with `- name: ...`"
+        }
+        "roles" => "write a list of roles, each starting with `- name: ...`",
+        "settings" => "write a mapping, e.g. `settings: {sessionTokenExpiration: 15m}`",
+        "ssoSetupSuite" => "write a mapping, e.g. `ssoSetupSuite: {enabled: true}`",
+        "disabledFeatures" => "write a mapping, e.g. `disabledFeatures: {saml: true}`",
+        "sessionTokenExpiration" | "refreshTokenExpiration" | "stepupTokenExpiration" => {
+            "write a duration: a whole number and `m`, `h`, `d` or `w`, e.g. `15m`"
+        }
+        "inactivityTimeout" => {
+            "write a duration: a whole number and `m`, `h`, `d` or `w`, e.g. `30m`; or `off`"
+        }
         "tenants" => "write a list of tenants, each starting with `- id: ...`",
         "protected" => "write a list of tenant ids or glob patterns, e.g. `protected: [prod-*]`",
         _ => return None,
@@ -389,8 +422,21 @@ fn tenant_at(text: &str, at: Location) -> Option<String> {
     let skel: Skeleton =
         serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
             .ok()?;
+    // A later top-level `permissions:` or `roles:` holding `at` names no tenant.
+    let sections = [&skel.permissions, &skel.roles];
+    let section_start = sections
+        .iter()
+        .filter_map(|s| s.as_ref().map(|s| loc(s.referenced)))
+        .filter(|s| *s <= at)
+        .max();
     let tenants = skel.tenants?;
     let idx = tenants.partition_point(|t| loc(t.referenced) <= at);
+    if let Some(s) = section_start
+        && idx > 0
+        && loc(tenants[idx - 1].referenced) < s
+    {
+        return None;
+    }
     let t = &tenants[idx.checked_sub(1)?];
     let start = loc(t.referenced);
     // An error after the list (a later top-level key) sits left of the entries' column.
@@ -404,10 +450,14 @@ fn tenant_at(text: &str, at: Location) -> Option<String> {
 /// the error line.
 fn tenant_by_scan(text: &str, at: Location) -> Option<String> {
     let lines: Vec<&str> = text.lines().take(at.line).collect();
-    let v = lines.iter().rev().find_map(|l| {
-        let t = l.trim_start().trim_start_matches(['-', '{', ' ']);
-        t.strip_prefix("id:").map(str::trim)
-    })?;
+    let v = lines
+        .iter()
+        .rev()
+        .take_while(|l| !l.starts_with("permissions:") && !l.starts_with("roles:"))
+        .find_map(|l| {
+            let t = l.trim_start().trim_start_matches(['-', '{', ' ']);
+            t.strip_prefix("id:").map(str::trim)
+        })?;
     scanned_id(v)
 }
 
@@ -515,6 +565,26 @@ struct Validator<'a> {
     protected: Vec<String>,
     ids: FastMap<String, Location>,
     names: FastMap<String, (String, Location)>,
+    permissions: Option<Vec<DesiredPermission>>,
+    roles: Option<Vec<DesiredRole>>,
+    /// Names of the file's permissions (when it has `permissions:`).
+    permission_names: Option<Scope>,
+    project_roles: Scope,
+    /// The roles of each tenant that has `roles:`.
+    tenant_roles: FastMap<String, Scope>,
+    /// Permission references of roles (the permission, the role, its tenant), resolved in
+    /// `finish` (the permissions may come later in the file).
+    permission_refs: Vec<(At<String>, String, Option<String>)>,
+    /// Default roles of tenants (tenant id, role), resolved in `finish`.
+    default_role_refs: Vec<(String, At<String>)>,
+}
+
+/// The names an identity scope of the file defines (permissions, project roles, one tenant's
+/// roles), and the old names it renames: `old → (new, where renamedFrom is)`.
+#[derive(Default)]
+struct Scope {
+    names: HashMap<String, Location>,
+    renamed: HashMap<String, (String, Location)>,
 }
 
 impl<'a> Validator<'a> {
@@ -529,6 +599,13 @@ impl<'a> Validator<'a> {
             protected: Vec::new(),
             ids: fast_map(0),
             names: fast_map(0),
+            permissions: None,
+            roles: None,
+            permission_names: None,
+            project_roles: Scope::default(),
+            tenant_roles: fast_map(0),
+            permission_refs: Vec::new(),
+            default_role_refs: Vec::new(),
         }
     }
 
@@ -543,7 +620,8 @@ impl<'a> Validator<'a> {
         });
     }
 
-    /// Substitutes one located string; on error records a diagnostic and returns `None`.
+    /// Substitutes one located string of tenant `tenant`; on error records a diagnostic and
+    /// returns `None`.
     fn subst(
         &mut self,
         value: String,
@@ -554,24 +632,41 @@ impl<'a> Validator<'a> {
         if !value.contains('$') {
             return Some(value); // nothing to substitute: no copy
         }
+        let owner = DisplayFn(|f| write!(f, "tenant `{tenant}`"));
+        self.subst_in(value, at, what, Some(tenant), &owner)
+    }
+
+    /// Substitutes one located string of `owner` ("tenant `acme`", "role `viewer`"), in tenant
+    /// `tenant` if any; on error records a diagnostic and returns `None`.
+    fn subst_in(
+        &mut self,
+        value: String,
+        at: Location,
+        what: &dyn std::fmt::Display,
+        tenant: Option<&str>,
+        owner: &dyn std::fmt::Display,
+    ) -> Option<String> {
+        if !value.contains('$') {
+            return Some(value);
+        }
         match substitute(&value, self.vars) {
             Ok(v) => Some(v),
             Err(e) => {
                 let (message, help) = match e {
                     SubstError::Undefined(var) => (
-                        format!("variable `{var}` is not set (`${{{var}}}` in the {what} of tenant `{tenant}`)"),
+                        format!("variable `{var}` is not set (`${{{var}}}` in the {what} of {owner})"),
                         format!("set {var}, or give a default: `${{{var}:-default}}`"),
                     ),
                     SubstError::Unclosed(reference) => (
-                        format!("`{reference}` has no closing `}}` ({what} of tenant `{tenant}`)"),
+                        format!("`{reference}` has no closing `}}` ({what} of {owner})"),
                         "close it: `${VAR}`, or write `$${` for a literal `${`".to_owned(),
                     ),
                     SubstError::BadName(n) => (
-                        format!("`${{{n}}}` is not a valid variable reference ({what} of tenant `{tenant}`)"),
+                        format!("`${{{n}}}` is not a valid variable reference ({what} of {owner})"),
                         "a variable name is letters, digits and `_`, not starting with a digit: `${VAR}` or `${VAR:-default}`; write `$${` for a literal `${`".to_owned(),
                     ),
                 };
-                self.push(at, Some(tenant), message, Some(help));
+                self.push(at, tenant, message, Some(help));
                 None
             }
         }
@@ -680,11 +775,15 @@ impl<'a> Validator<'a> {
     }
 
     fn finish(mut self) -> Result<Spec, SpecErrors> {
+        let unresolved = self.resolve();
         if self.diags.is_empty() {
             Ok(Spec {
                 path: self.path.to_path_buf(),
                 tenants: self.tenants,
                 protected: self.protected,
+                permissions: self.permissions,
+                roles: self.roles,
+                unresolved,
             })
         } else {
             self.diags.sort_by_key(|d| (d.line, d.column));
@@ -864,10 +963,25 @@ impl<'a> Validator<'a> {
                         format!("empty role name in `defaultRoles` of tenant `{id}`"),
                         Some("write a role name defined in the project, or remove the item".into()),
                     );
+                } else {
+                    self.default_role_refs.push((
+                        id.clone(),
+                        At {
+                            value: v.clone(),
+                            at: r_at,
+                        },
+                    ));
                 }
                 out.push(v);
             }
             out
+        });
+
+        let settings = raw.settings.map(|s| self.settings(s, &id));
+        let roles = raw.roles.map(|list| {
+            let (roles, scope) = self.role_list(list, Some(&id));
+            self.tenant_roles.insert(id.clone(), scope);
+            roles
         });
 
         if self.diags.len() > errors_before {
@@ -886,6 +1000,415 @@ impl<'a> Validator<'a> {
             protect: raw.protect.unwrap_or(false),
             location: at,
             parent_location,
+            settings,
+            roles,
         });
+    }
+}
+
+/// One entry of an identity scope, for [`Validator::identities`]: its name and `renamedFrom`.
+struct Identity {
+    name: At<String>,
+    renamed_from: Option<At<String>>,
+}
+
+/// Permissions, roles, settings, and the references between them.
+impl Validator<'_> {
+    /// The top-level `permissions:` list.
+    fn permissions(&mut self, list: Vec<Spanned<RawPermission>>) {
+        let mut out = Vec::with_capacity(list.len());
+        let mut ids = Vec::with_capacity(list.len());
+        for entry in list {
+            let at = loc(entry.referenced);
+            let p = entry.value;
+            let name_at = loc(p.name.referenced);
+            let owner_name = p.name.value.clone();
+            let owner = DisplayFn(|f| write!(f, "permission `{owner_name}`"));
+            let Some(name) = self.subst_in(p.name.value, name_at, &"name", None, &owner) else {
+                continue;
+            };
+            let description = p.description.and_then(|d| {
+                let d_at = loc(d.referenced);
+                self.subst_in(d.value, d_at, &"description", None, &owner)
+            });
+            let renamed_from = self.renamed_from(p.renamed_from, None, &owner);
+            ids.push(Identity {
+                name: At {
+                    value: name.clone(),
+                    at: name_at,
+                },
+                renamed_from: renamed_from.clone(),
+            });
+            out.push(DesiredPermission {
+                name,
+                description,
+                renamed_from_location: renamed_from.as_ref().map_or(at, |r| r.at),
+                renamed_from: renamed_from.map(|r| r.value),
+                location: at,
+            });
+        }
+        self.permission_names = Some(self.identities(&ids, "permission", None));
+        self.permissions = Some(out);
+    }
+
+    /// A `roles:` list: the project's (`tenant` `None`) or a tenant's.
+    fn role_list(
+        &mut self,
+        list: Vec<Spanned<RawRole>>,
+        tenant: Option<&str>,
+    ) -> (Vec<DesiredRole>, Scope) {
+        let mut out = Vec::with_capacity(list.len());
+        let mut ids = Vec::with_capacity(list.len());
+        for entry in list {
+            let at = loc(entry.referenced);
+            let r = entry.value;
+            let name_at = loc(r.name.referenced);
+            let owner_name = r.name.value.clone();
+            let owner = DisplayFn(|f| match tenant {
+                Some(t) => write!(f, "role `{owner_name}` of tenant `{t}`"),
+                None => write!(f, "role `{owner_name}`"),
+            });
+            let Some(name) = self.subst_in(r.name.value, name_at, &"name", tenant, &owner) else {
+                continue;
+            };
+            let description = r.description.and_then(|d| {
+                let d_at = loc(d.referenced);
+                self.subst_in(d.value, d_at, &"description", tenant, &owner)
+            });
+            let permissions = r.permissions.map(|list| {
+                let mut seen: HashMap<String, Location> = HashMap::new();
+                let mut names = Vec::with_capacity(list.len());
+                for p in list {
+                    let p_at = loc(p.referenced);
+                    let Some(v) = self.subst_in(p.value, p_at, &"permissions", tenant, &owner)
+                    else {
+                        continue;
+                    };
+                    if v.trim().is_empty() {
+                        self.push(
+                            p_at,
+                            tenant,
+                            format!("empty permission name in {owner}"),
+                            Some("write the name of a permission, or remove the item".to_owned()),
+                        );
+                    } else if let Some(first) = seen.get(&v) {
+                        let first = *first;
+                        self.push(
+                            p_at,
+                            tenant,
+                            format!("permission `{v}` is listed twice in {owner}"),
+                            Some(format!(
+                                "first listed at line {}, column {}; remove one",
+                                first.line, first.column
+                            )),
+                        );
+                    } else {
+                        seen.insert(v.clone(), p_at);
+                        self.permission_refs.push((
+                            At {
+                                value: v.clone(),
+                                at: p_at,
+                            },
+                            name.clone(),
+                            tenant.map(str::to_owned),
+                        ));
+                    }
+                    names.push(v);
+                }
+                names
+            });
+            let renamed_from = self.renamed_from(r.renamed_from, tenant, &owner);
+            ids.push(Identity {
+                name: At {
+                    value: name.clone(),
+                    at: name_at,
+                },
+                renamed_from: renamed_from.clone(),
+            });
+            out.push(DesiredRole {
+                name,
+                description,
+                permissions,
+                default: r.default,
+                private: r.private,
+                protect: r.protect.unwrap_or(false),
+                renamed_from_location: renamed_from.as_ref().map_or(at, |r| r.at),
+                renamed_from: renamed_from.map(|r| r.value),
+                location: at,
+            });
+        }
+        let what = match tenant {
+            Some(_) => "role",
+            None => "project role",
+        };
+        let scope = self.identities(&ids, what, tenant);
+        (out, scope)
+    }
+
+    /// A `renamedFrom` value, substituted.
+    fn renamed_from(
+        &mut self,
+        raw: Option<Spanned<String>>,
+        tenant: Option<&str>,
+        owner: &dyn std::fmt::Display,
+    ) -> Option<At<String>> {
+        let raw = raw?;
+        let at = loc(raw.referenced);
+        let value = self.subst_in(raw.value, at, &"renamedFrom", tenant, owner)?;
+        Some(At { value, at })
+    }
+
+    /// Checks the names of one scope: none empty or listed twice; each `renamedFrom` names no
+    /// entry of the scope (itself included) and no two entries rename the same old name.
+    fn identities(&mut self, ids: &[Identity], what: &str, tenant: Option<&str>) -> Scope {
+        let mut scope = Scope::default();
+        let in_tenant = tenant
+            .map(|t| format!(" of tenant `{t}`"))
+            .unwrap_or_default();
+        for id in ids {
+            let n = &id.name;
+            if n.value.trim().is_empty() {
+                self.push(
+                    n.at,
+                    tenant,
+                    format!("empty {what} name{in_tenant}"),
+                    Some("write a name, e.g. `name: viewer`".to_owned()),
+                );
+            } else if let Some(first) = scope.names.get(&n.value) {
+                let first = *first;
+                self.push(
+                    n.at,
+                    tenant,
+                    format!("{what} `{}`{in_tenant} is listed twice", n.value),
+                    Some(format!(
+                        "first listed at line {}, column {}; names must be unique: rename or remove one of them",
+                        first.line, first.column
+                    )),
+                );
+            } else {
+                scope.names.insert(n.value.clone(), n.at);
+            }
+        }
+        for id in ids {
+            let Some(old) = &id.renamed_from else {
+                continue;
+            };
+            let new = &id.name.value;
+            if old.value.trim().is_empty() {
+                self.push(
+                    old.at,
+                    tenant,
+                    format!("empty `renamedFrom` in {what} `{new}`{in_tenant}"),
+                    Some(
+                        "write the current (live) name of the entry, or remove `renamedFrom`"
+                            .to_owned(),
+                    ),
+                );
+            } else if old.value == *new {
+                self.push(
+                    old.at,
+                    tenant,
+                    format!("{what} `{new}`{in_tenant} is renamed from itself"),
+                    Some("remove `renamedFrom`".to_owned()),
+                );
+            } else if let Some(other) = scope.names.get(&old.value) {
+                let other = *other;
+                self.push(
+                    old.at,
+                    tenant,
+                    format!(
+                        "`renamedFrom: {}` of {what} `{new}`{in_tenant} names an entry of this file",
+                        old.value
+                    ),
+                    Some(format!(
+                        "`{}` is listed at line {}, column {}; the old name of a rename must not be in the file: remove that entry, or remove `renamedFrom`",
+                        old.value, other.line, other.column
+                    )),
+                );
+            } else if let Some((first, first_at)) = scope.renamed.get(&old.value) {
+                let (first, first_at) = (first.clone(), *first_at);
+                self.push(
+                    old.at,
+                    tenant,
+                    format!(
+                        "`{}` is renamed twice{in_tenant}: to `{first}` and to `{new}`",
+                        old.value
+                    ),
+                    Some(format!(
+                        "the first `renamedFrom` is at line {}, column {}; keep one of the two",
+                        first_at.line, first_at.column
+                    )),
+                );
+            } else {
+                scope
+                    .renamed
+                    .insert(old.value.clone(), (new.clone(), old.at));
+            }
+        }
+        scope
+    }
+
+    /// One tenant's `settings:`.
+    fn settings(&mut self, raw: Spanned<RawSettings>, tenant: &str) -> DesiredSettings {
+        let at = loc(raw.referenced);
+        let s = raw.value;
+        let session_token_location = s
+            .session_token_expiration
+            .as_ref()
+            .map_or(at, |d| loc(d.referenced));
+        let session = self.duration(s.session_token_expiration, "sessionTokenExpiration", tenant);
+        let refresh = self.duration(s.refresh_token_expiration, "refreshTokenExpiration", tenant);
+        let stepup = self.duration(s.stepup_token_expiration, "stepupTokenExpiration", tenant);
+        let inactivity = s.inactivity_timeout.and_then(|d| {
+            let d_at = loc(d.referenced);
+            let text = self.subst(d.value.0, d_at, &"inactivityTimeout", tenant)?;
+            if text.trim() == "off" {
+                return Some(Inactivity::Off);
+            }
+            self.parse_duration_at(&text, d_at, "inactivityTimeout", tenant)
+                .map(Inactivity::After)
+        });
+        if let Some(session) = session
+            && let Err(p) = check_session_rule(session, refresh)
+        {
+            self.push(
+                session_token_location,
+                Some(tenant),
+                format!("{} in tenant `{tenant}`", p.message),
+                Some(p.help),
+            );
+        }
+        let sso_setup_suite = s.sso_setup_suite.map(|suite| {
+            let suite = suite.value;
+            SsoSetupSuite {
+                enabled: suite.enabled,
+                style_id: suite.style_id.and_then(|id| {
+                    let id_at = loc(id.referenced);
+                    self.subst(id.value, id_at, &"ssoSetupSuite.styleId", tenant)
+                }),
+                disabled_features: suite.disabled_features.map(|f| DisabledFeatures {
+                    saml: f.saml,
+                    oidc: f.oidc,
+                    scim: f.scim,
+                    sso_domains: f.sso_domains,
+                    group_mapping: f.group_mapping,
+                }),
+            }
+        });
+        DesiredSettings {
+            enabled: s.enabled.unwrap_or(true),
+            session_token_expiration: session,
+            refresh_token_expiration: refresh,
+            stepup_token_expiration: stepup,
+            inactivity_timeout: inactivity,
+            jit_disabled: s.jit_disabled,
+            sso_setup_suite,
+            location: at,
+            session_token_location,
+        }
+    }
+
+    /// A duration setting, substituted and read.
+    fn duration(
+        &mut self,
+        raw: Option<Spanned<DurationText>>,
+        key: &str,
+        tenant: &str,
+    ) -> Option<Duration> {
+        let raw = raw?;
+        let at = loc(raw.referenced);
+        let text = self.subst(raw.value.0, at, &key, tenant)?;
+        self.parse_duration_at(&text, at, key, tenant)
+    }
+
+    fn parse_duration_at(
+        &mut self,
+        text: &str,
+        at: Location,
+        key: &str,
+        tenant: &str,
+    ) -> Option<Duration> {
+        match parse_duration(text) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                self.push(
+                    at,
+                    Some(tenant),
+                    format!("{key} of tenant `{tenant}`: {}", p.message),
+                    Some(p.help),
+                );
+                None
+            }
+        }
+    }
+
+    /// Resolves the references within the file: a name defined in the file is resolved; the old
+    /// name of a rename is an error (after the rename it no longer exists); any other name is
+    /// returned, to be checked against the live project.
+    fn resolve(&mut self) -> Vec<UnresolvedRef> {
+        let mut unresolved = Vec::new();
+        let permission_refs = std::mem::take(&mut self.permission_refs);
+        for (name, role, tenant) in permission_refs {
+            let file = self.permission_names.as_ref();
+            if file.is_some_and(|s| s.names.contains_key(&name.value)) {
+                continue;
+            }
+            let renamed = file.and_then(|s| s.renamed.get(&name.value)).cloned();
+            if let Some((new, _)) = renamed {
+                let of = tenant
+                    .as_deref()
+                    .map(|t| format!(" of tenant `{t}`"))
+                    .unwrap_or_default();
+                self.push(
+                    name.at,
+                    tenant.as_deref(),
+                    format!(
+                        "role `{role}`{of} has permission `{}`, which this file renames to `{new}`",
+                        name.value
+                    ),
+                    Some(format!("write `{new}`")),
+                );
+                continue;
+            }
+            unresolved.push(UnresolvedRef {
+                name: name.value,
+                from: Reference::Permission { role, tenant },
+                location: name.at,
+            });
+        }
+        let default_role_refs = std::mem::take(&mut self.default_role_refs);
+        for (tenant, name) in default_role_refs {
+            let own = self.tenant_roles.get(&tenant);
+            if self.project_roles.names.contains_key(&name.value)
+                || own.is_some_and(|s| s.names.contains_key(&name.value))
+            {
+                continue;
+            }
+            let renamed = self
+                .project_roles
+                .renamed
+                .get(&name.value)
+                .or_else(|| own.and_then(|s| s.renamed.get(&name.value)))
+                .cloned();
+            if let Some((new, _)) = renamed {
+                self.push(
+                    name.at,
+                    Some(&tenant),
+                    format!(
+                        "default role `{}` of tenant `{tenant}` is renamed to `{new}` in this file",
+                        name.value
+                    ),
+                    Some(format!("write `{new}`")),
+                );
+                continue;
+            }
+            unresolved.push(UnresolvedRef {
+                name: name.value,
+                from: Reference::DefaultRole { tenant },
+                location: name.at,
+            });
+        }
+        unresolved.sort_by_key(|r| r.location);
+        unresolved
     }
 }

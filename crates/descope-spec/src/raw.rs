@@ -10,7 +10,8 @@ use serde_saphyr::Spanned;
 
 use crate::Location;
 
-/// Desired state of a Descope project's tenants, for `descope-mgmt tenant sync`.
+/// Desired state of a Descope project: its tenants (for `descope-mgmt tenant sync`) and, in a
+/// project file, its permissions and roles and each tenant's session settings and roles.
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "descope-mgmt tenants.yaml")]
@@ -25,6 +26,166 @@ pub(crate) struct RawFile {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub protected: Option<Vec<Spanned<String>>>,
+    /// The project's permissions, identified by name. Left out: not managed. `[]`: the file
+    /// wants none (live ones are deleted only with `--prune`; system permissions never).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawPermission>>")]
+    pub permissions: Option<Vec<Spanned<RawPermission>>>,
+    /// The project's roles (not scoped to a tenant), identified by name. Left out: not managed.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawRole>>")]
+    pub roles: Option<Vec<Spanned<RawRole>>>,
+}
+
+/// One permission. A key left out is not managed: sync keeps the live value.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawPermission {
+    /// The permission's name, unique in the project: its identity.
+    #[schemars(with = "String", length(min = 1))]
+    pub name: Spanned<String>,
+    /// `""` clears it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
+    /// The permission's current name, to rename it to `name`: planned as an update, so every
+    /// role keeps it. Must not name another entry of the file.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub renamed_from: Option<Spanned<String>>,
+}
+
+/// One role: a project role at the top level, or a role scoped to the tenant it is listed in.
+/// A key left out is not managed: sync keeps the live value.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawRole {
+    /// The role's name, unique in its scope (the project, or its tenant): its identity.
+    #[schemars(with = "String", length(min = 1))]
+    pub name: Spanned<String>,
+    /// `""` clears it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
+    /// Names of the role's permissions (in this file or live); compared as a set. `[]` clears.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub permissions: Option<Vec<Spanned<String>>>,
+    /// Given to new users.
+    #[serde(default)]
+    pub default: Option<bool>,
+    /// Hidden from self-service.
+    #[serde(default)]
+    pub private: Option<bool>,
+    /// Never deleted by `--prune`.
+    #[serde(default)]
+    pub protect: Option<bool>,
+    /// The role's current name, to rename it to `name`: planned as an update, so every user and
+    /// tenant keeps it. Must not name another role of the same scope in the file.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", length(min = 1))]
+    pub renamed_from: Option<Spanned<String>>,
+}
+
+/// A tenant's session settings. Any key left out is not managed: sync keeps the live value
+/// (the service replaces every field on write, so sync reads the live settings first).
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawSettings {
+    /// Custom session settings on or off (wire: `enabled`). Left out: `true`, since the
+    /// tenant has `settings:`.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Session token lifetime, e.g. `15m` (at least 3 minutes, at most refreshTokenExpiration).
+    #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^([0-9]+[mhdw]|.*\$\{.*)$"))]
+    pub session_token_expiration: Option<Spanned<DurationText>>,
+    /// Refresh token lifetime, e.g. `4w`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^([0-9]+[mhdw]|.*\$\{.*)$"))]
+    pub refresh_token_expiration: Option<Spanned<DurationText>>,
+    /// Step-up token lifetime, e.g. `10m`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^([0-9]+[mhdw]|.*\$\{.*)$"))]
+    pub stepup_token_expiration: Option<Spanned<DurationText>>,
+    /// Log out after this long without activity, e.g. `30m`; `off` turns it off (wire:
+    /// `enableInactivity`, `inactivityTime`, `inactivityTimeUnit`).
+    #[serde(default)]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^([0-9]+[mhdw]|off|.*\$\{.*)$")
+    )]
+    pub inactivity_timeout: Option<Spanned<DurationText>>,
+    /// Turn off just-in-time provisioning of SSO users (wire: `JITDisabled`).
+    #[serde(default)]
+    pub jit_disabled: Option<bool>,
+    /// The SSO setup suite (wire: `ssoSetupSuiteSettings`).
+    #[serde(default)]
+    #[schemars(with = "Option<RawSsoSetupSuite>")]
+    pub sso_setup_suite: Option<Spanned<RawSsoSetupSuite>>,
+}
+
+/// The SSO setup suite of a tenant. A key left out is not managed.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawSsoSetupSuite {
+    /// Whether tenant admins may configure SSO through the suite.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Id of the style the suite uses. `""` clears it.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub style_id: Option<Spanned<String>>,
+    /// Features hidden from the suite.
+    #[serde(default)]
+    pub disabled_features: Option<RawDisabledFeatures>,
+}
+
+/// Features of the SSO setup suite to hide (`true`) or show (`false`). A key left out is not
+/// managed.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RawDisabledFeatures {
+    #[serde(default)]
+    pub saml: Option<bool>,
+    #[serde(default)]
+    pub oidc: Option<bool>,
+    #[serde(default)]
+    pub scim: Option<bool>,
+    #[serde(default)]
+    pub sso_domains: Option<bool>,
+    #[serde(default)]
+    pub group_mapping: Option<bool>,
+}
+
+/// A duration as written: a string (`15m`), or a number, kept as its digits so that the
+/// validator can say that it lacks a unit.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DurationText(pub String);
+
+impl<'de> Deserialize<'de> for DurationText {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = DurationText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a duration such as `15m`, `12h`, `2d` or `4w`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DurationText, E> {
+                Ok(DurationText(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DurationText, E> {
+                Ok(DurationText(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DurationText, E> {
+                Ok(DurationText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DurationText, E> {
+                Ok(DurationText(v.to_string()))
+            }
+        }
+        de.deserialize_any(V)
+    }
 }
 
 /// One tenant. A key left out is not managed: sync keeps the live value.
@@ -69,23 +230,18 @@ pub(crate) struct RawTenant {
     /// Never deleted by `tenant sync --prune`.
     #[serde(default)]
     pub protect: Option<bool>,
+    /// The tenant's session settings. Left out: not managed.
+    #[serde(default)]
+    #[schemars(with = "Option<RawSettings>")]
+    pub settings: Option<Spanned<RawSettings>>,
+    /// Roles scoped to this tenant, identified by (tenant, name). Left out: not managed.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<RawRole>>")]
+    pub roles: Option<Vec<Spanned<RawRole>>>,
 }
 
-/// Keys a tenant entry accepts, for "did you mean" suggestions.
-pub(crate) const TENANT_KEYS: &[&str] = &[
-    "id",
-    "name",
-    "domains",
-    "customAttributes",
-    "enforceSSO",
-    "disabled",
-    "parent",
-    "defaultRoles",
-    "protect",
-];
-
-/// Keys the top level accepts.
-pub(crate) const FILE_KEYS: &[&str] = &["tenants", "protected"];
+/// Keys the top level accepts (when serde gives no list of its own).
+pub(crate) const FILE_KEYS: &[&str] = &["tenants", "protected", "permissions", "roles"];
 
 /// A custom attribute value: string, number, boolean, or list of strings.
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +406,9 @@ pub(crate) struct Entry {
     pub parent: Option<At<String>>,
     pub default_roles: Option<Vec<At<String>>>,
     pub protect: Option<bool>,
+    /// Never set by the fast path, which steps aside for files with settings or roles.
+    pub settings: Option<Spanned<RawSettings>>,
+    pub roles: Option<Vec<Spanned<RawRole>>>,
 }
 
 pub(crate) fn location(l: serde_saphyr::Location) -> Location {
@@ -284,6 +443,8 @@ impl From<Spanned<Box<RawTenant>>> for Entry {
             parent: t.parent.map(at),
             default_roles: list(t.default_roles),
             protect: t.protect,
+            settings: t.settings,
+            roles: t.roles,
         }
     }
 }
@@ -294,6 +455,12 @@ impl From<Spanned<Box<RawTenant>>> for Entry {
 pub(crate) struct Skeleton {
     #[serde(default)]
     pub tenants: Option<Vec<Spanned<SkeletonTenant>>>,
+    /// Where the top-level `permissions:` and `roles:` values start, so that an error in them
+    /// is not blamed on the tenant listed last before them.
+    #[serde(default)]
+    pub permissions: Option<Spanned<de::IgnoredAny>>,
+    #[serde(default)]
+    pub roles: Option<Spanned<de::IgnoredAny>>,
 }
 
 #[derive(Deserialize)]

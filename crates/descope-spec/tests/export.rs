@@ -251,7 +251,9 @@ fn schema_describes_the_file() {
             "disabled",
             "parent",
             "defaultRoles",
-            "protect"
+            "protect",
+            "settings",
+            "roles"
         ]
     );
     assert!(s["properties"]["protected"].is_object());
