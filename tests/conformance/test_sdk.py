@@ -453,12 +453,26 @@ def _():
               (["sso.globex.com"], "saml", ["globex.com"]), "(domains, authType, selfProvisioningDomains)")
 
 
-@check("tenant.update_settings: keys the SDK leaves out (None) keep their values")
+@check("tenant.update_settings: a write replaces every session setting (left out = default); tenant fields stay")
 def _():
+    # The SDK drops the keys left as None; the service replaces the session settings as a whole
+    # (reference §2.5, §10.4), so the ones not sent return to their defaults.
+    defaults = tenant.load_settings(state["auto"])
     tenant.update_settings("globex", self_provisioning_domains=["globex.org"], session_token_expiration=15)
     s = tenant.load_settings("globex")
-    expect_eq((s["selfProvisioningDomains"], s["sessionTokenExpiration"], s["refreshTokenExpiration"], s["JITDisabled"]),
-              (["globex.org"], 15, 2, True), "(domains, session, refresh, JIT)")
+    expect_eq((s["selfProvisioningDomains"], s["sessionTokenExpiration"]), (["globex.org"], 15), "(domains, session)")
+    for key in ["refreshTokenExpiration", "refreshTokenExpirationUnit", "JITDisabled", "enabled", "enableInactivity",
+                "inactivityTime", "inactivityTimeUnit", "ssoSetupSuiteSettings"]:
+        expect_eq(s[key], defaults[key], f"{key} back to its default")
+    expect_eq((s["domains"], s["authType"]), (["sso.globex.com"], "saml"), "tenant fields (domains, authType) kept")
+
+
+@check("tenant.update_settings: the 'seconds' unit is accepted and kept")
+def _():
+    tenant.update_settings("globex", self_provisioning_domains=["globex.org"], session_token_expiration=90,
+                           session_token_expiration_unit="seconds")
+    s = tenant.load_settings("globex")
+    expect_eq((s["sessionTokenExpiration"], s["sessionTokenExpirationUnit"]), (90, "seconds"), "session expiration")
 
 
 @check("tenant.update_settings: enforce_sso / exclusions / federated apps land on the tenant")
@@ -541,6 +555,343 @@ def _():
 @check("tenant.load_all: reflects the deletes")
 def _():
     expect_eq(ids_of(tenant.load_all()["tenants"]), sorted(["globex", state["auto"], state["null_id"]]), "ids")
+
+
+# ---------------------------------------------------------------------------------------------
+# permissions and roles (every method of Permission and Role)
+
+role = client.mgmt.role
+permission = client.mgmt.permission
+SYSTEM_PERMISSIONS = ["Impersonate", "User Admin", "SSO Admin"]
+rp: dict = {}
+
+
+def perm_names() -> list[str]:
+    return [p["name"] for p in permission.load_all()["permissions"]]
+
+
+def perm_id(name: str) -> str:
+    return next(p["id"] for p in permission.load_all()["permissions"] if p["name"] == name)
+
+
+def role_of(name: str, tenant_id: str = "") -> dict | None:
+    return next((r for r in role.load_all()["roles"]
+                 if r["name"] == name and (r.get("tenantId") or "") == tenant_id), None)
+
+
+def role_keys() -> list[tuple[str, str]]:
+    return [(r.get("tenantId") or "", r["name"]) for r in role.load_all()["roles"]]
+
+
+def expect_value_error(fn) -> None:
+    try:
+        fn()
+    except ValueError:
+        return
+    raise AssertionError("expected the SDK to raise ValueError before sending anything")
+
+
+@check("permission.load_all: the system permissions, systemDefault true")
+def _():
+    res = permission.load_all()
+    expect_eq(sorted(res), ["permissions"], "keys")
+    expect_eq([p["name"] for p in res["permissions"]], SYSTEM_PERMISSIONS, "names")
+    for p in res["permissions"]:
+        expect_eq(p.get("systemDefault"), True, f"systemDefault of {p['name']}")
+        expect(isinstance(p.get("id"), str) and p["id"], f"id of {p}")
+    rp["system"] = res["permissions"]
+
+
+@check("permission.create + load_all: id, name, description, systemDefault false")
+def _():
+    expect_eq(permission.create("projects:read", "Read projects"), None, "create returns nothing")
+    permission.create("projects:write")
+    p = next(p for p in permission.load_all()["permissions"] if p["name"] == "projects:read")
+    expect_eq((p["description"], p["systemDefault"]), ("Read projects", False), "(description, systemDefault)")
+    expect(p["id"].startswith("PERM") and p["id"] not in [s["id"] for s in rp["system"]], f"id {p['id']!r}")
+    expect_eq(perm_names(), SYSTEM_PERMISSIONS + ["projects:read", "projects:write"], "names in creation order")
+
+
+@check("permission.create: duplicate name raises 400 E112403, empty name 400 E011002")
+def _():
+    expect_error(lambda: permission.create("projects:read"), 400, "E112403")
+    expect_error(lambda: permission.create("Impersonate"), 400, "E112403")
+    expect_error(lambda: permission.create(""), 400, "E011002")
+
+
+@check("permission.update: renames, and overrides the description (None clears it)")
+def _():
+    permission.create("projects:edit-old", "will be cleared")
+    permission.update("projects:edit-old", "projects:edit")
+    p = next(p for p in permission.load_all()["permissions"] if p["name"] == "projects:edit")
+    expect_eq(p["description"], "", "description cleared")
+    expect("projects:edit-old" not in perm_names(), "old name gone")
+
+
+@check("permission.update_by_id: by id")
+def _():
+    permission.update_by_id(perm_id("projects:read"), "projects:read", "Read projects (by id)")
+    p = next(p for p in permission.load_all()["permissions"] if p["name"] == "projects:read")
+    expect_eq(p["description"], "Read projects (by id)", "description")
+
+
+@check("permission.update: unknown 404 E112402; taken name 400 E112403; None new_name 400 E011002")
+def _():
+    expect_error(lambda: permission.update("no-such-permission", "x"), 404, "E112402")
+    expect_error(lambda: permission.update_by_id("PERMnosuchpermission", "x"), 404, "E112402")
+    expect_error(lambda: permission.update("projects:edit", "projects:read"), 400, "E112403")
+    expect_error(lambda: permission.update("projects:edit", None), 400, "E011002")
+
+
+@check("permission: system permissions cannot be updated or deleted (400 E112404), by any method")
+def _():
+    sso_admin_id = rp["system"][2]["id"]
+    expect_error(lambda: permission.update("Impersonate", "Impersonate", "mine"), 400, "E112404")
+    expect_error(lambda: permission.update_by_id(sso_admin_id, "Mine"), 400, "E112404")
+    expect_error(lambda: permission.update_batch([{"name": "User Admin", "newName": "Users"}]), 400, "E112404")
+    expect_error(lambda: permission.delete("SSO Admin"), 400, "E112404")
+    expect_error(lambda: permission.delete_by_id(sso_admin_id), 400, "E112404")
+    expect_error(lambda: permission.delete_batch(["projects:write", "User Admin"]), 400, "E112404")
+    expect_error(lambda: permission.delete_batch_by_ids([sso_admin_id]), 400, "E112404")
+    expect_eq(permission.load_all()["permissions"][:3], rp["system"], "system permissions unchanged")
+    expect("projects:write" in perm_names(), "a refused batch deletes nothing")
+
+
+@check("permission.create_batch: all or nothing")
+def _():
+    permission.create_batch([{"name": "reports:read", "description": "R"}, {"name": "reports:write"},
+                             {"name": "tmp:a"}, {"name": "tmp:b"}, {"name": "tmp:c"}, {"name": "tmp:d"}])
+    expect(all(n in perm_names() for n in ["reports:read", "reports:write", "tmp:a", "tmp:d"]), "created")
+    expect_error(lambda: permission.create_batch([{"name": "x:new"}, {"name": "reports:read"}]), 400, "E112403")
+    expect("x:new" not in perm_names(), "nothing of a refused batch is created")
+
+
+@check("permission.update_batch: all or nothing")
+def _():
+    permission.update_batch([{"name": "reports:write", "newName": "reports:edit", "description": "E"},
+                             {"id": perm_id("tmp:a"), "newName": "tmp:a2"}])
+    names = perm_names()
+    expect("reports:edit" in names and "tmp:a2" in names and "reports:write" not in names, f"names {names}")
+    expect_error(lambda: permission.update_batch([{"name": "reports:edit", "newName": "reports:x"},
+                                                  {"name": "no-such-permission", "newName": "g"}]), 404, "E112402")
+    expect("reports:edit" in perm_names(), "nothing of a refused batch is applied")
+
+
+@check("permission.delete / delete_by_id / delete_batch / delete_batch_by_ids")
+def _():
+    permission.delete("tmp:a2")
+    permission.delete_by_id(perm_id("tmp:b"))
+    permission.delete_batch(["tmp:c", "never-existed"])
+    permission.delete_batch_by_ids([perm_id("tmp:d")])
+    expect_eq([n for n in perm_names() if n.startswith("tmp:")], [], "tmp permissions left")
+    expect_error(lambda: permission.delete("no-such-permission"), 404, "E112402")
+    expect_error(lambda: permission.delete_by_id("PERMnosuchpermission"), 404, "E112402")
+
+
+@check("role.create + load_all: a project role with every field")
+def _():
+    tenant.create(name="Roles Inc", id="rolesco")
+    tenant.create(name="Roles Two", id="rolestwo")
+    expect_eq(role.create("viewer", "Viewers", ["projects:read"], default=True, private=False), None, "answer")
+    res = role.load_all()
+    expect_eq(sorted(res), ["roles"], "keys")
+    r = role_of("viewer")
+    expect(r is not None, "viewer listed")
+    expect_eq({k: r.get(k) for k in ["name", "description", "permissionNames", "default", "private"]},
+              {"name": "viewer", "description": "Viewers", "permissionNames": ["projects:read"],
+               "default": True, "private": False}, "fields")
+    expect(r["id"].startswith("ROL"), f"id {r['id']!r}")
+    expect(isinstance(r["createdTime"], int) and start - 5 <= r["createdTime"] <= time.time() + 5,
+           f"createdTime {r['createdTime']!r}")
+    expect_eq(r.get("tenantId") or "", "", "a project role has no tenant")
+    rp["viewer"] = r
+
+
+@check("role.create: tenant-scoped roles; the same name in another scope is another role")
+def _():
+    role.create("viewer", "Rolesco viewers", ["projects:read"], tenant_id="rolesco")
+    role.create("editor", permission_names=["projects:read", "projects:edit"], tenant_id="rolesco", private=True)
+    expect_eq(role_of("viewer", "rolesco")["description"], "Rolesco viewers", "tenant role description")
+    expect_eq(role_of("viewer")["description"], "Viewers", "project role untouched")
+    e = role_of("editor", "rolesco")
+    expect_eq((e["tenantId"], e["private"], e["default"]), ("rolesco", True, False), "(tenantId, private, default)")
+
+
+@check("role.create: rules (unique per scope, known permissions, tenant exists, name required)")
+def _():
+    expect_error(lambda: role.create("viewer"), 400, "E112303")
+    expect_error(lambda: role.create("viewer", tenant_id="rolesco"), 400, "E112303")
+    expect_error(lambda: role.create("x", permission_names=["no-such-permission"]), 400, "E112402")
+    expect_error(lambda: role.create("x", tenant_id="no-such-tenant"), 400, "E112202")
+    expect_error(lambda: role.create(""), 400, "E011002")
+    expect_eq(role_keys(), [("", "viewer"), ("rolesco", "viewer"), ("rolesco", "editor")], "roles")
+
+
+@check("role.update: overrides every field and renames")
+def _():
+    role.update("viewer", "reader", "Readers", ["projects:read"], private=True)
+    r = role_of("reader")
+    expect_eq((r["id"], r["createdTime"]), (rp["viewer"]["id"], rp["viewer"]["createdTime"]), "(id, createdTime) kept")
+    expect_eq((r["description"], r["default"], r["private"]), ("Readers", False, True), "default reset, private set")
+    expect(role_of("viewer") is None, "old name gone")
+    expect(role_of("viewer", "rolesco") is not None, "the tenant's role of the old name untouched")
+
+
+@check("role.update_by_id: by id, and in a tenant")
+def _():
+    role.update_by_id(rp["viewer"]["id"], "reader", "by id", ["projects:read", "reports:read"])
+    expect_eq(role_of("reader")["permissionNames"], ["projects:read", "reports:read"], "permissionNames")
+    role.update("editor", "editor", "Editors", ["projects:edit"], tenant_id="rolesco")
+    expect_eq(role_of("editor", "rolesco")["permissionNames"], ["projects:edit"], "tenant role permissionNames")
+    expect_eq(role_of("editor", "rolesco")["private"], False, "private reset")
+
+
+@check("role.update: unknown 404 E112302; taken name 400 E112303; unknown permission 400 E112402")
+def _():
+    expect_error(lambda: role.update("no-such-role", "x"), 404, "E112302")
+    expect_error(lambda: role.update_by_id("ROLnosuchrole", "x"), 404, "E112302")
+    expect_error(lambda: role.update("reader", "x", tenant_id="rolesco"), 404, "E112302")
+    expect_error(lambda: role.update("editor", "viewer", tenant_id="rolesco"), 400, "E112303")
+    expect_error(lambda: role.update("reader", "reader", permission_names=["nope"]), 400, "E112402")
+    expect_error(lambda: role.update("reader", None), 400, "E011002")
+
+
+@check("permission.update: a rename follows into every role that has it")
+def _():
+    permission.update("projects:read", "projects:view", "View projects")
+    expect_eq(role_of("reader")["permissionNames"], ["projects:view", "reports:read"], "project role")
+    expect_eq(role_of("viewer", "rolesco")["permissionNames"], ["projects:view"], "tenant role")
+
+
+@check("permission.delete: the permission leaves every role that has it")
+def _():
+    permission.delete("reports:read")
+    expect_eq(role_of("reader")["permissionNames"], ["projects:view"], "project role")
+
+
+@check("role.search: tenant ids (with and without project roles), names, name-like, permissions, ids")
+def _():
+    def names(**kw):
+        res = role.search(**kw)
+        expect_eq(sorted(res), ["roles"], "keys")
+        return sorted(r["name"] + "@" + (r.get("tenantId") or "") for r in res["roles"])
+
+    expect_eq(names(), ["editor@rolesco", "reader@", "viewer@rolesco"], "no filter")
+    expect_eq(names(tenant_ids=["rolesco"]), ["editor@rolesco", "viewer@rolesco"], "tenant_ids")
+    expect_eq(names(tenant_ids=["rolesco"], include_project_roles=True),
+              ["editor@rolesco", "reader@", "viewer@rolesco"], "include_project_roles")
+    expect_eq(names(role_names=["reader", "editor"]), ["editor@rolesco", "reader@"], "role_names")
+    expect_eq(names(role_name_like="EAD"), ["reader@"], "role_name_like ignores case")
+    expect_eq(names(permission_names=["projects:edit"]), ["editor@rolesco"], "permission_names")
+    expect_eq(names(role_ids=[rp["viewer"]["id"]]), ["reader@"], "role_ids")
+    expect_eq(names(tenant_ids=["rolestwo"]), [], "a tenant without roles")
+
+
+@check("role.create_batch: all or nothing, one tenant per batch")
+def _():
+    role.create_batch([{"name": "b1", "tenantId": "rolestwo"},
+                       {"name": "b2", "tenantId": "rolestwo", "permissionNames": ["projects:view"]},
+                       {"name": "b3", "tenantId": "rolestwo"}])
+    expect_eq(role_of("b2", "rolestwo")["permissionNames"], ["projects:view"], "b2 permissions")
+    expect_error(lambda: role.create_batch([{"name": "b4", "tenantId": "rolestwo"},
+                                            {"name": "b1", "tenantId": "rolestwo"}]), 400, "E112303")
+    expect_error(lambda: role.create_batch([{"name": "b4", "tenantId": "rolestwo"},
+                                            {"name": "b5", "tenantId": "rolesco"}]), 400, "E011003")
+    expect(role_of("b4", "rolestwo") is None, "nothing of a refused batch is created")
+
+
+@check("role.update_batch: all or nothing")
+def _():
+    role.update_batch([{"name": "b1", "tenantId": "rolestwo", "newName": "b1x", "description": "D"}])
+    expect_eq(role_of("b1x", "rolestwo")["description"], "D", "renamed and described")
+    expect_error(lambda: role.update_batch([{"name": "b1x", "tenantId": "rolestwo", "newName": "b1y"},
+                                            {"name": "no-such-role", "tenantId": "rolestwo", "newName": "z"}]),
+                 404, "E112302")
+    expect(role_of("b1x", "rolestwo") is not None, "nothing of a refused batch is applied")
+
+
+@check("role.delete / delete_by_id: the role leaves the tenant's default roles; renames follow")
+def _():
+    tenant.update_default_roles("rolesco", ["reader", "viewer", "editor"])
+    role.delete("viewer", tenant_id="rolesco")
+    expect_eq(tenant.load("rolesco")["defaultRoles"], ["reader", "editor"], "after delete")
+    role.update("reader", "reader2", permission_names=["projects:view"])
+    expect_eq(tenant.load("rolesco")["defaultRoles"], ["reader2", "editor"], "after rename")
+    role.delete_by_id(role_of("editor", "rolesco")["id"], tenant_id="rolesco")
+    expect_eq(tenant.load("rolesco")["defaultRoles"], ["reader2"], "after delete by id")
+    expect_error(lambda: role.delete("no-such-role"), 404, "E112302")
+    expect_error(lambda: role.delete_by_id("ROLnosuchrole"), 404, "E112302")
+
+
+@check("role.delete_batch: names and {name, tenantId} dicts; the SDK refuses an empty list")
+def _():
+    role.delete_batch(["b1x", {"name": "b2", "tenantId": "rolestwo"}])
+    expect_eq([k for k in role_keys() if k[0] == "rolestwo"], [("rolestwo", "b3")], "rolestwo roles")
+    expect_value_error(lambda: role.delete_batch([]))
+
+
+@check("role.delete_batch_by_ids: by ids; the SDK refuses an empty list")
+def _():
+    role.delete_batch_by_ids([role_of("b3", "rolestwo")["id"]])
+    expect_eq([k for k in role_keys() if k[0] == "rolestwo"], [], "rolestwo roles")
+    expect_value_error(lambda: role.delete_batch_by_ids([]))
+
+
+@check("role delete batch with an EMPTY filter (sent by hand) deletes every role, as the service does")
+def _():
+    role.create("again", tenant_id="rolestwo")
+    tenant.update_default_roles("rolestwo", ["again"])
+    expect(len(role.load_all()["roles"]) >= 2, "roles exist before")
+    role._http.post(MgmtV1.role_delete_batch_path, body={"roleNames": [], "tenantId": None})
+    expect_eq(role.load_all()["roles"], [], "every role is gone")
+    expect_eq(tenant.load("rolesco").get("defaultRoles") or [], [], "rolesco default roles")
+    expect_eq(tenant.load("rolestwo").get("defaultRoles") or [], [], "rolestwo default roles")
+    expect_eq(perm_names()[:3], SYSTEM_PERMISSIONS, "permissions untouched")
+
+
+@check("async clients: every role, permission and tenant-settings coroutine (DescopeClientAsync)")
+def _():
+    import asyncio
+
+    from descope import DescopeClientAsync
+
+    async def run():
+        async with DescopeClientAsync(project_id=PROJECT_ID, management_key=MANAGEMENT_KEY, base_url=BASE_URL) as ac:
+            arole, aperm, aten = ac.mgmt.role, ac.mgmt.permission, ac.mgmt.tenant
+            await aperm.create("async:a", "A")
+            await aperm.create_batch([{"name": "async:b"}, {"name": "async:c"}, {"name": "async:d"}])
+            await aperm.update("async:a", "async:a2", "A2")
+            ids = {p["name"]: p["id"] for p in (await aperm.load_all())["permissions"]}
+            await aperm.update_by_id(ids["async:b"], "async:b2")
+            await aperm.update_batch([{"name": "async:c", "newName": "async:c2"}])
+            await arole.create("async-role", "R", ["async:a2"], tenant_id="rolesco")
+            await arole.create_batch([{"name": "async-p1"}, {"name": "async-p2"}, {"name": "async-p3"}])
+            await arole.update("async-role", "async-role2", permission_names=["async:a2", "async:b2"],
+                               tenant_id="rolesco")
+            rid = {r["name"]: r["id"] for r in (await arole.load_all())["roles"]}
+            await arole.update_by_id(rid["async-p1"], "async-p1x")
+            await arole.update_batch([{"name": "async-p2", "newName": "async-p2x"}])
+            found = (await arole.search(tenant_ids=["rolesco"]))["roles"]
+            expect_eq([r["name"] for r in found], ["async-role2"], "async search")
+            expect_eq(found[0]["permissionNames"], ["async:a2", "async:b2"], "async permissionNames")
+            await arole.delete("async-role2", tenant_id="rolesco")
+            await arole.delete_by_id(rid["async-p1"])
+            await arole.delete_batch(["async-p2x"])
+            await arole.delete_batch_by_ids([rid["async-p3"]])
+            expect_eq((await arole.load_all())["roles"], [], "async roles left")
+            await aperm.delete("async:a2")
+            await aperm.delete_by_id(ids["async:b"])
+            await aperm.delete_batch(["async:c2"])
+            await aperm.delete_batch_by_ids([ids["async:d"]])
+            expect_eq([p["name"] for p in (await aperm.load_all())["permissions"] if p["name"].startswith("async")],
+                      [], "async permissions left")
+            await aten.update_settings("rolesco", self_provisioning_domains=[], session_settings_enabled=True,
+                                       inactivity_time=20, inactivity_time_unit="minutes", enable_inactivity=True)
+            s = await aten.load_settings("rolesco")
+            expect_eq((s["enabled"], s["enableInactivity"], s["inactivityTime"], s["inactivityTimeUnit"]),
+                      (True, True, 20, "minutes"), "async settings")
+
+    asyncio.run(run())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ use crate::state_file::{Persistence, read_state};
 use crate::store::Store;
 use crate::{Config, EmulatorError};
 
-/// Alphabet of generated tenant ids.
+/// Alphabet of generated ids.
 const ID_CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// Keeps the id generator's sequence apart from the fault generator's, under one seed.
@@ -96,6 +96,19 @@ impl App {
                 return id;
             }
         }
+    }
+
+    /// A random id candidate: `prefix` + 27 alphanumerics (role ids look like
+    /// `ROL2kytoq1RRvE147xvkGxu6xXEJxY`, reference §7). The caller checks it is unused.
+    pub fn random_id(&self, prefix: &str) -> String {
+        let mut rng = self
+            .ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut id = String::with_capacity(prefix.len() + 27);
+        id.push_str(prefix);
+        id.extend((0..27).map(|_| ID_CHARS[rng.random_range(0..ID_CHARS.len())] as char));
+        id
     }
 
     /// Empties the state (re-seeding flows when configured), the journal, and restarts the

@@ -126,3 +126,20 @@ pub(crate) struct Note {
     pub target: Option<String>,
     pub cascade: Option<bool>,
 }
+
+impl Note {
+    /// Attaches a note naming `target` (a role or permission name, names joined with commas for
+    /// a batch) to `response`.
+    pub fn target(
+        mut response: axum::response::Response,
+        target: String,
+    ) -> axum::response::Response {
+        if !target.is_empty() {
+            response.extensions_mut().insert(Note {
+                target: Some(target),
+                cascade: None,
+            });
+        }
+        response
+    }
+}

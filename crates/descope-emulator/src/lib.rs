@@ -1,5 +1,5 @@
-//! A local emulator of the Descope management API (tenants, tenant settings, flows, theme, license)
-//! with fault injection, a request journal, an admin API under `/__emulator/` and an optional state
+//! A local emulator of the Descope management API (tenants, tenant settings, roles, permissions,
+//! flows, theme, license) with fault injection, a request journal, an admin API under `/__emulator/` and an optional state
 //! file. Written from the wire reference, independent of the `descope-api` client.
 //!
 //! Error codes and statuses the emulator answers with:
@@ -7,10 +7,16 @@
 //! | case | status | `errorCode` |
 //! |---|---|---|
 //! | malformed JSON body, wrong JSON type, bad query string | 400 | `E011001` |
-//! | missing required field (`name`, `id`, `tenantId`, `flowId`, `flow`, `theme`, `ids`) | 400 | `E011002` |
-//! | invalid value (tenant id format, `roleInheritance`, `authType`, settings unit, flow without `metadata`/`contents`, deleting a tenant with sub-tenants) | 400 | `E011003` |
+//! | missing required field (`name`, `id`, `tenantId`, `flowId`, `flow`, `theme`, `ids`, `newName`, `roles`, `permissions`, permission batch delete without `names`/`ids`) | 400 | `E011002` |
+//! | invalid value (tenant id format, `roleInheritance`, `authType`, settings unit or type, flow without `metadata`/`contents`, deleting a tenant with sub-tenants, a role batch spanning tenants) | 400 | `E011003` |
 //! | tenant not found (load, update, delete, settings, default roles) | 404 | `E112202` |
-//! | parent tenant not found (create) | 400 | `E112202` |
+//! | parent tenant not found (create); a role's `tenantId` names no tenant | 400 | `E112202` |
+//! | role not found (update, delete) | 404 | `E112302` |
+//! | role name already taken in its scope (the project, or the tenant) | 400 | `E112303` |
+//! | permission not found (update, delete) | 404 | `E112402` |
+//! | a role names a permission that does not exist | 400 | `E112402` |
+//! | permission name already taken | 400 | `E112403` |
+//! | update or delete of a system permission (`systemDefault: true`) | 400 | `E112404` |
 //! | duplicate tenant id | 400 | `E112203` |
 //! | duplicate tenant name | 400 | `E112204` |
 //! | flow not found (export) | 404 | `E074001` |
@@ -21,14 +27,28 @@
 //! | rate limit (fault) | 429 + `Retry-After` | `E130429` |
 //! | injected failure (fault) | 503 | `E011503` |
 //! | the change could not be saved to the state file ([`Config::save_every_change`]; the change is undone) | 507 | [`STATE_NOT_SAVED`] |
+//!
+//! No source documents the service's codes for roles and permissions (reference §5.2): the
+//! `E1123xx` (role) and `E1124xx` (permission) codes follow the pattern of the tenant codes and
+//! are the emulator's own, so a client must not rely on the service answering with the same ones.
+//!
+//! Roles and permissions (reference §4.1, §10.3): a new project holds the system permissions
+//! `Impersonate`, `User Admin` and `SSO Admin` (`systemDefault: true`, read-only) and no roles; no
+//! built-in role is seeded, as no source names one. Role names are unique per scope (the project,
+//! or one tenant); a rename or delete of a role follows into the tenants' `defaultRoles`, a rename
+//! or delete of a permission into every role; batches apply all or nothing and may not span
+//! tenants; a role batch delete with an empty filter deletes every role, as the service does.
 
 mod admin;
 mod app;
+mod catalog;
 mod faults;
 mod flows;
 mod journal;
+mod permissions;
 mod persist;
 mod respond;
+mod roles;
 mod routes;
 mod seed;
 mod server;

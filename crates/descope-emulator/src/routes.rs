@@ -8,9 +8,9 @@ use axum::routing::{get, post};
 
 use crate::app::App;
 use crate::respond::ApiError;
-use crate::{admin, flows, persist, tenants};
+use crate::{admin, flows, permissions, persist, roles, tenants};
 
-/// The service API (reference §2, §3).
+/// The service API (reference §2, §3, §4.1).
 pub(crate) fn service_router(app: Arc<App>) -> Router {
     let router = Router::new()
         .route("/v1/mgmt/tenant/create", post(tenants::create))
@@ -40,6 +40,30 @@ pub(crate) fn service_router(app: Arc<App>) -> Router {
             post(tenants::update_default_roles),
         )
         .route("/v1/mgmt/license", get(tenants::license))
+        .route("/v1/mgmt/role/create", post(roles::create))
+        .route("/v1/mgmt/role/create/batch", post(roles::create_batch))
+        .route("/v1/mgmt/role/update", post(roles::update))
+        .route("/v1/mgmt/role/update/batch", post(roles::update_batch))
+        .route("/v1/mgmt/role/delete", post(roles::delete))
+        .route("/v1/mgmt/role/delete/batch", post(roles::delete_batch))
+        .route("/v1/mgmt/role/all", get(roles::load_all))
+        .route("/v1/mgmt/role/search", post(roles::search))
+        .route("/v1/mgmt/permission/create", post(permissions::create))
+        .route(
+            "/v1/mgmt/permission/create/batch",
+            post(permissions::create_batch),
+        )
+        .route("/v1/mgmt/permission/update", post(permissions::update))
+        .route(
+            "/v1/mgmt/permission/update/batch",
+            post(permissions::update_batch),
+        )
+        .route("/v1/mgmt/permission/delete", post(permissions::delete))
+        .route(
+            "/v1/mgmt/permission/delete/batch",
+            post(permissions::delete_batch),
+        )
+        .route("/v1/mgmt/permission/all", get(permissions::load_all))
         .route("/v1/mgmt/flow/list", post(flows::list))
         .route("/v1/mgmt/flow/delete", post(flows::delete))
         .route("/v1/mgmt/flow/export", post(flows::export_v1))

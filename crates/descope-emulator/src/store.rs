@@ -1,14 +1,17 @@
 //! The emulator's data: tenants (by id, with a name index and parent → successors links), tenant
-//! settings, flows (stored opaquely in the v2 export shape) and the theme; and the whole-state
-//! document used by the admin API and the state file.
+//! settings, roles and permissions, flows (stored opaquely in the v2 export shape) and the theme;
+//! and the whole-state document used by the admin API and the state file.
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
+use crate::catalog::{Catalog, Permission, Role, RoleEffect, TenantExists};
+use crate::respond::ApiError;
+
 /// Decodes `null` as the default (serde's `default` only covers an absent key).
-fn nullable<'de, D, T>(de: D) -> Result<T, D::Error>
+pub(crate) fn nullable<'de, D, T>(de: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Default + Deserialize<'de>,
@@ -61,7 +64,9 @@ pub(crate) struct Tenant {
     pub federated_app_ids: Vec<String>,
 }
 
-/// The whole state, as `GET|PUT /__emulator/state` and the state file carry it.
+/// The whole state, as `GET|PUT /__emulator/state` and the state file carry it. `permissions`
+/// and `roles` are absent from state files written before they existed: such a file loads with
+/// the system permissions and no roles.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub(crate) struct StateDoc {
@@ -70,18 +75,25 @@ pub(crate) struct StateDoc {
     #[serde(deserialize_with = "nullable")]
     pub settings: BTreeMap<String, Map<String, Value>>,
     #[serde(deserialize_with = "nullable")]
+    pub permissions: Vec<Permission>,
+    #[serde(deserialize_with = "nullable")]
+    pub roles: Vec<Role>,
+    #[serde(deserialize_with = "nullable")]
     pub flows: BTreeMap<String, Value>,
     pub theme: Option<Value>,
 }
 
-/// Tenants, settings, flows and theme, with the indexes that keep 100k tenants fast.
+/// Tenants, settings, roles and permissions, flows and theme, with the indexes that keep 100k
+/// tenants fast.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Store {
     tenants: BTreeMap<String, Tenant>,
     /// name → ids carrying it (more than one only after a bulk seed with repeated names).
     names: HashMap<String, Vec<String>>,
-    /// Explicitly set settings per tenant id (defaults are filled in on read).
+    /// The session settings last written per tenant id (defaults are filled in on read).
     pub settings: BTreeMap<String, Map<String, Value>>,
+    /// Permissions and roles (project and tenant-scoped).
+    pub catalog: Catalog,
     pub flows: BTreeMap<String, Value>,
     pub theme: Option<Value>,
     /// Bumped by every theme import; reported as the v1 theme `version`.
@@ -147,11 +159,12 @@ impl Store {
         self.tenants.get_mut(id)
     }
 
-    /// Removes a tenant, its settings and its link from its parent.
+    /// Removes a tenant, its settings, its roles and its link from its parent.
     pub fn remove(&mut self, id: &str) -> Option<Tenant> {
         let tenant = self.tenants.remove(id)?;
         self.unindex_name(&tenant.name, id);
         self.settings.remove(id);
+        self.catalog.roles.retain(|r| r.tenant_id != id);
         if let Some(parent) = self.tenants.get_mut(&tenant.parent) {
             parent.successors.retain(|s| s != id);
         }
@@ -196,6 +209,76 @@ impl Store {
         }
     }
 
+    /// Runs `change` on a copy of the catalog and keeps the copy only when it succeeds, so a
+    /// batch applies all or nothing; then applies the role renames and deletes it reports to the
+    /// tenants' default roles.
+    pub fn change_catalog<T>(
+        &mut self,
+        change: impl FnOnce(&mut Catalog, TenantExists<'_>) -> Result<(T, Vec<RoleEffect>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let tenants = &self.tenants;
+        let mut work = self.catalog.clone();
+        let (out, effects) = change(&mut work, &|id: &str| tenants.contains_key(id))?;
+        self.catalog = work;
+        self.follow_roles(&effects);
+        Ok(out)
+    }
+
+    /// Renames or removes roles in the tenants' default roles, as the service does. A name in a
+    /// tenant's default roles means that tenant's own role when it has one by that name, else the
+    /// project role: a project role's change skips tenants holding their own role of that name.
+    fn follow_roles(&mut self, effects: &[RoleEffect]) {
+        if effects.is_empty() {
+            return;
+        }
+        let own: std::collections::HashSet<(&str, &str)> = self
+            .catalog
+            .roles
+            .iter()
+            .filter(|r| !r.tenant_id.is_empty())
+            .map(|r| (r.tenant_id.as_str(), r.name.as_str()))
+            .collect();
+        let project_names: std::collections::HashSet<&str> = self
+            .catalog
+            .roles
+            .iter()
+            .filter(|r| r.tenant_id.is_empty())
+            .map(|r| r.name.as_str())
+            .collect();
+        for tenant in self.tenants.values_mut() {
+            if tenant.default_roles.is_empty() {
+                continue;
+            }
+            let mut changed = false;
+            for e in effects {
+                let applies = if e.tenant_id.is_empty() {
+                    !own.contains(&(tenant.id.as_str(), e.old.as_str()))
+                } else {
+                    e.tenant_id == tenant.id
+                        && (e.new.is_some() || !project_names.contains(e.old.as_str()))
+                };
+                if !applies || !tenant.default_roles.contains(&e.old) {
+                    continue;
+                }
+                changed = true;
+                match &e.new {
+                    Some(new) => {
+                        for name in &mut tenant.default_roles {
+                            if *name == e.old {
+                                name.clone_from(new);
+                            }
+                        }
+                    }
+                    None => tenant.default_roles.retain(|n| *n != e.old),
+                }
+            }
+            if changed {
+                let mut seen = std::collections::HashSet::new();
+                tenant.default_roles.retain(|n| seen.insert(n.clone()));
+            }
+        }
+    }
+
     /// Empties everything.
     pub fn clear(&mut self) {
         *self = Self::default();
@@ -215,12 +298,16 @@ impl Store {
         struct DocRef<'a> {
             tenants: Vec<&'a Tenant>,
             settings: &'a BTreeMap<String, Map<String, Value>>,
+            permissions: &'a [Permission],
+            roles: &'a [Role],
             flows: &'a BTreeMap<String, Value>,
             theme: &'a Option<Value>,
         }
         serde_json::to_vec(&DocRef {
             tenants: self.tenants.values().collect(),
             settings: &self.settings,
+            permissions: &self.catalog.permissions,
+            roles: &self.catalog.roles,
             flows: &self.flows,
             theme: &self.theme,
         })
@@ -242,6 +329,7 @@ impl Store {
             .into_iter()
             .filter(|(id, _)| self.tenants.contains_key(id))
             .collect();
+        self.catalog = Catalog::from_doc(doc.permissions, doc.roles);
         self.flows = doc.flows;
         self.theme = doc.theme;
         self.rebuild_indexes();
@@ -249,7 +337,8 @@ impl Store {
 }
 
 impl StateDoc {
-    /// Checks what the store relies on: tenant ids non-empty and unique, flows are objects.
+    /// Checks what the store relies on: tenant ids non-empty and unique, the catalog's rules
+    /// (names unique per scope, roles' tenants and permissions exist), flows are objects.
     pub fn check(&self) -> Result<(), String> {
         let mut seen = std::collections::HashSet::with_capacity(self.tenants.len());
         for t in &self.tenants {
@@ -260,6 +349,9 @@ impl StateDoc {
                 return Err(format!("tenant id '{}' appears more than once", t.id));
             }
         }
+        // Missing system permissions are added on load, so the check sees them too.
+        Catalog::from_doc(self.permissions.clone(), self.roles.clone())
+            .check(&|id: &str| seen.contains(id))?;
         for (id, flow) in &self.flows {
             if !flow.is_object() {
                 return Err(format!("flow '{id}' is not a JSON object"));

@@ -441,7 +441,9 @@ pub(crate) async fn search(State(app): State<Arc<App>>, body: Bytes) -> ApiResul
     tenants_response(store.tenants().filter(|t| filter.matches(t)))
 }
 
-const UNITS: [&str; 4] = ["minutes", "hours", "days", "weeks"];
+/// Duration units of the settings: reference §2.5 lists the first four; `seconds` is accepted
+/// too, as the Terraform providers allow it (reference §7, §10.4).
+const UNITS: [&str; 5] = ["seconds", "minutes", "hours", "days", "weeks"];
 const BOOL_SETTINGS: [&str; 3] = ["enabled", "enableInactivity", "JITDisabled"];
 const NUMBER_SETTINGS: [&str; 4] = [
     "refreshTokenExpiration",
@@ -507,6 +509,35 @@ pub(crate) async fn get_settings(State(app): State<Arc<App>>, query: QueryMap) -
 fn string_list(key: &str, v: &Value) -> Result<Vec<String>, ApiError> {
     serde_json::from_value::<Vec<String>>(v.clone())
         .map_err(|_| ApiError::invalid(format!("{key} must be a list of strings")))
+}
+
+/// `{enabled?: bool, styleId?: string, disabledFeatures?: {name: bool}}` (reference §2.5), kept
+/// as sent.
+fn check_sso_setup_suite(value: &Value) -> Result<(), ApiError> {
+    let bad = |what: &str| ApiError::invalid(format!("ssoSetupSuiteSettings{what}"));
+    let Some(suite) = value.as_object() else {
+        return Err(bad(" must be an object"));
+    };
+    for (key, v) in suite {
+        let ok = match key.as_str() {
+            _ if v.is_null() => true,
+            "enabled" => v.is_boolean(),
+            "styleId" => v.is_string(),
+            "disabledFeatures" => v
+                .as_object()
+                .is_some_and(|f| f.values().all(|x| x.is_boolean() || x.is_null())),
+            _ => true,
+        };
+        if !ok {
+            let want = match key.as_str() {
+                "enabled" => "a boolean",
+                "styleId" => "a string",
+                _ => "an object of booleans",
+            };
+            return Err(bad(&format!(".{key} must be {want}")));
+        }
+    }
+    Ok(())
 }
 
 /// What a settings POST changes, validated before anything is applied.
@@ -577,15 +608,13 @@ fn parse_settings(body: Map<String, Value>) -> Result<SettingsChange, ApiError> 
                 }
                 if !UNITS.contains(&unit) {
                     return Err(ApiError::invalid(format!(
-                        "{k} '{unit}' is invalid: use minutes, hours, days or weeks"
+                        "{k} '{unit}' is invalid: use seconds, minutes, hours, days or weeks"
                     )));
                 }
                 change.stored.insert(key, value);
             }
             "ssoSetupSuiteSettings" => {
-                if !value.is_object() {
-                    return Err(ApiError::invalid("ssoSetupSuiteSettings must be an object"));
-                }
+                check_sso_setup_suite(&value)?;
                 change.stored.insert(key, value);
             }
             _ => {} // tenantId and unknown keys
@@ -594,7 +623,11 @@ fn parse_settings(body: Map<String, Value>) -> Result<SettingsChange, ApiError> 
     Ok(change)
 }
 
-/// `POST /v1/mgmt/tenant/settings`: stores every non-null key given.
+/// `POST /v1/mgmt/tenant/settings`: the session settings are replaced as a whole, as the service
+/// does (reference §2.5, §10.4: "will override whatever is currently set even if left default"):
+/// a session field not sent (or `null`) is back to its default. The fields that live on the tenant
+/// (`selfProvisioningDomains`, `domains`, `authType`, `enforceSSO`, `enforceSSOExclusions`,
+/// `federatedAppIds`) change only when sent.
 pub(crate) async fn set_settings(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     let mut body: Map<String, Value> = parse_body(&body)?;
     let id = match body.remove("tenantId") {
@@ -627,11 +660,7 @@ pub(crate) async fn set_settings(State(app): State<Arc<App>>, body: Bytes) -> Ap
         if let Some(v) = change.federated_app_ids {
             tenant.federated_app_ids = v;
         }
-        store
-            .settings
-            .entry(id.clone())
-            .or_default()
-            .extend(change.stored);
+        store.settings.insert(id.clone(), change.stored);
     }
     app.persist.mark_changed();
     let response = ok_empty()?;
