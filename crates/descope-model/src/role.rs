@@ -33,11 +33,12 @@ pub struct Role {
     pub description: String,
     #[serde(default, deserialize_with = "null_as_default")]
     pub permission_names: Vec<String>,
-    /// The tenant the role is scoped to; `None` for a project role.
+    /// The tenant the role is scoped to; `None` for a project role (written back as `""`, as
+    /// the service sends it).
     #[serde(
         default,
         deserialize_with = "empty_as_none",
-        skip_serializing_if = "Option::is_none"
+        serialize_with = "none_as_empty"
     )]
     pub tenant_id: Option<String>,
     /// Given to new users.

@@ -219,7 +219,7 @@ fn take<T: Default + serde::de::DeserializeOwned>(
     key: &str,
     expected: &'static str,
 ) -> Result<T, SettingsError> {
-    match map.remove(key) {
+    match map.shift_remove(key) {
         None | Some(Value::Null) => Ok(T::default()),
         Some(v) => serde_json::from_value(v).map_err(|_| SettingsError {
             field: key.to_owned(),
@@ -280,19 +280,19 @@ impl SessionSettings {
             let value = rest.get(value_key).and_then(whole);
             let unit = rest.get(unit_key).and_then(Value::as_str).and_then(Unit::parse);
             if let (Some(value), Some(unit)) = (value, unit) {
-                rest.remove(value_key);
-                rest.remove(unit_key);
+                rest.shift_remove(value_key);
+                rest.shift_remove(unit_key);
                 *slot(&mut s) = Some(Expiration { value, unit });
             } else if rest.get(value_key).is_none_or(Value::is_null)
                 && rest.get(unit_key).is_none_or(Value::is_null)
             {
-                rest.remove(value_key);
-                rest.remove(unit_key);
+                rest.shift_remove(value_key);
+                rest.shift_remove(unit_key);
             }
         }
         s.enable_inactivity = take(&mut rest, "enableInactivity", "true or false")?;
         s.jit_disabled = take(&mut rest, "JITDisabled", "true or false")?;
-        s.sso_setup_suite = match rest.remove("ssoSetupSuiteSettings") {
+        s.sso_setup_suite = match rest.shift_remove("ssoSetupSuiteSettings") {
             None | Some(Value::Null) => None,
             Some(v) => Some(serde_json::from_value(v).map_err(|_| SettingsError {
                 field: "ssoSetupSuiteSettings".into(),
