@@ -241,7 +241,8 @@ async fn call(c: &Client, req: &Value, resp: &Value, client_call: Option<&str>) 
     }
     match (client_call, method, path) {
         (Some("load_session_settings"), "GET", "/v1/mgmt/tenant/settings") => {
-            let Some(s) = attempt!(c.load_session_settings(str_of(query, "id"))) else {
+            let loaded = attempt!(c.load_session_settings(str_of(query, "id")));
+            let Some(s) = loaded else {
                 return Outcome::Absent;
             };
             let want = rbody.as_object().cloned().expect("settings object");

@@ -47,7 +47,6 @@ pub fn empty_as_none<'de, D: Deserializer<'de>>(de: D) -> Result<Option<String>,
 }
 
 /// Encodes `None` as `""`: the Go SDK's form of "no tenant" (a project role) in request bodies.
-#[allow(clippy::ref_option)] // serde's serialize_with hands over `&Option<String>`
 pub fn none_as_empty<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(v.as_deref().unwrap_or_default())
 }

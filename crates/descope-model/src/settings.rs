@@ -191,25 +191,13 @@ impl fmt::Display for SettingsError {
 
 impl std::error::Error for SettingsError {}
 
-/// The four duration pairs: (value key, unit key, accessor).
-type Slot = fn(&mut SessionSettings) -> &mut Option<Expiration>;
-const DURATIONS: [(&str, &str, Slot); 4] = [
-    (
-        "refreshTokenExpiration",
-        "refreshTokenExpirationUnit",
-        |s| &mut s.refresh_token,
-    ),
-    (
-        "sessionTokenExpiration",
-        "sessionTokenExpirationUnit",
-        |s| &mut s.session_token,
-    ),
-    (
-        "stepupTokenExpiration",
-        "stepupTokenExpirationUnit",
-        |s| &mut s.stepup_token,
-    ),
-    ("inactivityTime", "inactivityTimeUnit", |s| &mut s.inactivity),
+/// The wire keys of the four duration pairs (value, unit), in the order of
+/// [`SessionSettings::duration_mut`].
+const DURATIONS: [(&str, &str); 4] = [
+    ("refreshTokenExpiration", "refreshTokenExpirationUnit"),
+    ("sessionTokenExpiration", "sessionTokenExpirationUnit"),
+    ("stepupTokenExpiration", "stepupTokenExpirationUnit"),
+    ("inactivityTime", "inactivityTimeUnit"),
 ];
 
 /// Takes `key` out of `map` and decodes it (`null` → default); a value of the wrong type is an
@@ -234,15 +222,26 @@ fn whole(v: &Value) -> Option<u32> {
         return u32::try_from(n).ok();
     }
     let f = v.as_f64()?;
-    (f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f)).then(|| {
-        // Exact: the value is whole and within u32's range.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let n = f as u32;
-        n
-    })
+    if f.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&f) {
+        return None;
+    }
+    // Exact: the value is whole and within u32's range.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = f as u32;
+    Some(n)
 }
 
 impl SessionSettings {
+    /// The duration of [`DURATIONS`]`[i]`.
+    fn duration_mut(&mut self, i: usize) -> &mut Option<Expiration> {
+        match i {
+            0 => &mut self.refresh_token,
+            1 => &mut self.session_token,
+            2 => &mut self.stepup_token,
+            _ => &mut self.inactivity,
+        }
+    }
+
     /// The typed view of a settings map as the service returned it. Fields it does not model
     /// stay in `extra`; so does a duration whose value is not a whole number or whose unit is
     /// not one of [`Unit`] (its typed field is then `None`). Also reads the spellings other SDKs
@@ -268,7 +267,7 @@ impl SessionSettings {
         } else {
             take(&mut rest, "sessionSettingsEnabled", "true or false")?
         };
-        for (value_key, unit_key, slot) in DURATIONS {
+        for (i, (value_key, unit_key)) in DURATIONS.into_iter().enumerate() {
             let (value_key, unit_key) = if !rest.contains_key(value_key)
                 && !rest.contains_key(unit_key)
                 && value_key == "inactivityTime"
@@ -282,7 +281,7 @@ impl SessionSettings {
             if let (Some(value), Some(unit)) = (value, unit) {
                 rest.shift_remove(value_key);
                 rest.shift_remove(unit_key);
-                *slot(&mut s) = Some(Expiration { value, unit });
+                *s.duration_mut(i) = Some(Expiration { value, unit });
             } else if rest.get(value_key).is_none_or(Value::is_null)
                 && rest.get(unit_key).is_none_or(Value::is_null)
             {
@@ -317,18 +316,19 @@ impl SessionSettings {
         m.insert("authType".into(), Value::String(self.auth_type.clone()));
         m.insert("enabled".into(), Value::Bool(self.enabled));
         let pairs = [
-            (DURATIONS[0].0, DURATIONS[0].1, self.refresh_token),
-            (DURATIONS[1].0, DURATIONS[1].1, self.session_token),
-            (DURATIONS[2].0, DURATIONS[2].1, self.stepup_token),
+            (DURATIONS[0], self.refresh_token),
+            (DURATIONS[1], self.session_token),
+            (DURATIONS[2], self.stepup_token),
         ];
-        for (value_key, unit_key, e) in pairs {
+        for ((value_key, unit_key), e) in pairs {
             insert_duration(&mut m, value_key, unit_key, e);
         }
         m.insert(
             "enableInactivity".into(),
             Value::Bool(self.enable_inactivity),
         );
-        insert_duration(&mut m, DURATIONS[3].0, DURATIONS[3].1, self.inactivity);
+        let (value_key, unit_key) = DURATIONS[3];
+        insert_duration(&mut m, value_key, unit_key, self.inactivity);
         m.insert("JITDisabled".into(), Value::Bool(self.jit_disabled));
         if let Some(suite) = &self.sso_setup_suite {
             m.insert(
