@@ -133,7 +133,11 @@ impl RoleFilter {
                     .into(),
             ));
         }
-        if role_names.iter().chain(&role_ids).any(|s| s.trim().is_empty()) {
+        if role_names
+            .iter()
+            .chain(&role_ids)
+            .any(|s| s.trim().is_empty())
+        {
             return Err(ApiError::Config(
                 "refusing to send a role batch delete with a blank role name or id; nothing was sent"
                     .into(),

@@ -147,7 +147,12 @@ impl Client {
     /// for a check after a lost answer; `None` when they cannot be read. Project roles come from
     /// load-all, tenant roles from a search by tenant; both are filtered here too, so the check
     /// does not depend on how the service reads the filters.
-    async fn roles_now(&self, tenant: Option<&str>, names: &[&str], ids: &[&str]) -> Option<Vec<Role>> {
+    async fn roles_now(
+        &self,
+        tenant: Option<&str>,
+        names: &[&str],
+        ids: &[&str],
+    ) -> Option<Vec<Role>> {
         let found = match tenant {
             None if ids.is_empty() => self.load_all_roles().await.ok()?,
             _ => {
@@ -293,7 +298,10 @@ impl Client {
                 .await?;
             match reply {
                 Some(reply) => {
-                    out.extend(self.decode_or_default::<RoleList>(&reply, CREATE_BATCH)?.roles);
+                    out.extend(
+                        self.decode_or_default::<RoleList>(&reply, CREATE_BATCH)?
+                            .roles,
+                    );
                 }
                 None => out.extend(found),
             }
@@ -333,7 +341,10 @@ impl Client {
                 .await?;
             match reply {
                 Some(reply) => {
-                    out.extend(self.decode_or_default::<RoleList>(&reply, UPDATE_BATCH)?.roles);
+                    out.extend(
+                        self.decode_or_default::<RoleList>(&reply, UPDATE_BATCH)?
+                            .roles,
+                    );
                 }
                 None => out.extend(found),
             }
@@ -364,13 +375,15 @@ impl Client {
             body: Some(filter.body()),
         };
         self.write_verified(call, move || async move {
-            self.roles_now(tenant, &names, &ids).await.is_some_and(|live| {
-                names
-                    .iter()
-                    .map(|n| NameOrId::Name((*n).to_owned()))
-                    .chain(ids.iter().map(|i| NameOrId::Id((*i).to_owned())))
-                    .all(|t| !present(&live, &t, tenant))
-            })
+            self.roles_now(tenant, &names, &ids)
+                .await
+                .is_some_and(|live| {
+                    names
+                        .iter()
+                        .map(|n| NameOrId::Name((*n).to_owned()))
+                        .chain(ids.iter().map(|i| NameOrId::Id((*i).to_owned())))
+                        .all(|t| !present(&live, &t, tenant))
+                })
         })
         .await
         .map(drop)
@@ -406,21 +419,30 @@ mod tests {
         assert!(updated(&live, &u));
         u.private = true;
         assert!(!updated(&live, &u));
-        assert!(present(&live, &NameOrId::Name("viewer".into()), Some("acme")));
+        assert!(present(
+            &live,
+            &NameOrId::Name("viewer".into()),
+            Some("acme")
+        ));
         assert!(!present(&live, &NameOrId::Name("viewer".into()), None));
         assert!(present(&live, &NameOrId::Id("ROL-admin".into()), None));
     }
 
     #[test]
     fn batches_split_by_tenant_in_first_seen_order() {
-        let reqs: Vec<RoleRequest> = [("a", None), ("b", Some("t1")), ("c", None), ("d", Some("t1"))]
-            .into_iter()
-            .map(|(n, t)| RoleRequest {
-                name: n.into(),
-                tenant_id: t.map(str::to_owned),
-                ..RoleRequest::default()
-            })
-            .collect();
+        let reqs: Vec<RoleRequest> = [
+            ("a", None),
+            ("b", Some("t1")),
+            ("c", None),
+            ("d", Some("t1")),
+        ]
+        .into_iter()
+        .map(|(n, t)| RoleRequest {
+            name: n.into(),
+            tenant_id: t.map(str::to_owned),
+            ..RoleRequest::default()
+        })
+        .collect();
         let groups = by_tenant(&reqs, |r| r.tenant_id.as_deref());
         let shape: Vec<(Option<&str>, Vec<&str>)> = groups
             .iter()

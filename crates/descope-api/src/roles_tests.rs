@@ -38,7 +38,11 @@ async fn an_empty_role_batch_delete_cannot_be_built_so_it_is_never_sent() {
     // The permission batch delete refuses an empty filter before sending, too.
     let e = c.delete_permissions_batch(&[], &[]).await.unwrap_err();
     assert!(matches!(e, ApiError::Config(_)), "{e}");
-    assert!(f.seen().is_empty(), "a request was sent: {:?}", targets(&f.seen()));
+    assert!(
+        f.seen().is_empty(),
+        "a request was sent: {:?}",
+        targets(&f.seen())
+    );
 
     // A filter that names something is sent as the Go SDK sends it.
     let filter = RoleFilter::names(Some("acme"), ["viewer"]).unwrap();
@@ -157,10 +161,7 @@ async fn a_role_delete_after_a_lost_answer_is_done_when_the_role_is_gone() {
     c.delete_role(&NameOrId::Name("admin".into()), None)
         .await
         .unwrap();
-    assert_eq!(
-        f.seen()[0].json(),
-        json!({"name": "admin", "tenantId": ""})
-    );
+    assert_eq!(f.seen()[0].json(), json!({"name": "admin", "tenantId": ""}));
 }
 
 #[tokio::test]
@@ -233,9 +234,7 @@ async fn a_permission_batch_after_a_lost_answer_is_done_when_all_are_there() {
 #[tokio::test]
 async fn typed_settings_are_none_for_a_missing_tenant_and_written_back_whole() {
     let f = fake(|_, r| match (r.method.as_str(), r.target.as_str()) {
-        ("GET", "/v1/mgmt/tenant/settings?id=nope") => {
-            err(404, "E112202", "Tenant not found")
-        }
+        ("GET", "/v1/mgmt/tenant/settings?id=nope") => err(404, "E112202", "Tenant not found"),
         ("GET", "/v1/mgmt/tenant/settings?id=boom") => err(500, "E0", "boom"),
         ("GET", _) => ok(json!({
             "enabled": true, "sessionTokenExpiration": 30, "sessionTokenExpirationUnit": "minutes",
@@ -255,7 +254,10 @@ async fn typed_settings_are_none_for_a_missing_tenant_and_written_back_whole() {
     assert_eq!(sent["tenantId"], json!("acme"));
     assert_eq!(sent["futureSetting"], json!({"a": 1}));
     assert_eq!(
-        (&sent["sessionTokenExpiration"], &sent["sessionTokenExpirationUnit"]),
+        (
+            &sent["sessionTokenExpiration"],
+            &sent["sessionTokenExpirationUnit"]
+        ),
         (&json!(12), &json!("hours"))
     );
     assert_eq!(sent["enabled"], json!(true));

@@ -35,7 +35,10 @@ impl Client {
         match outcome.result {
             Ok(reply) => Ok(Some(reply)),
             Err(err @ ApiError::Service { .. }) if outcome.maybe_applied_earlier => {
-                tracing::debug!(path, "write failed after a lost answer; checking whether an earlier attempt did it");
+                tracing::debug!(
+                    path,
+                    "write failed after a lost answer; checking whether an earlier attempt did it"
+                );
                 if done().await { Ok(None) } else { Err(err) }
             }
             Err(err) => Err(err),

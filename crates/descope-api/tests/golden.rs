@@ -248,7 +248,9 @@ async fn call(c: &Client, req: &Value, resp: &Value, client_call: Option<&str>) 
             let want = rbody.as_object().cloned().expect("settings object");
             match SessionSettings::from_map(&want) {
                 Ok(typed) if typed == s => {}
-                other => problems.push(format!("settings decoded as {s:?}, fixture reads {other:?}")),
+                other => problems.push(format!(
+                    "settings decoded as {s:?}, fixture reads {other:?}"
+                )),
             }
             if s.to_map() != want {
                 problems.push(format!("settings written back as {:?}", s.to_map()));
@@ -287,7 +289,9 @@ async fn call(c: &Client, req: &Value, resp: &Value, client_call: Option<&str>) 
             attempt!(c.update_permissions_batch(&us));
         }
         (None, "POST", "/v1/mgmt/permission/delete/batch") => {
-            attempt!(c.delete_permissions_batch(&strings_of(&body["names"]), &strings_of(&body["ids"])));
+            attempt!(
+                c.delete_permissions_batch(&strings_of(&body["names"]), &strings_of(&body["ids"]))
+            );
         }
         (None, "GET", "/v1/mgmt/role/all") => {
             let rs = attempt!(c.load_all_roles());
@@ -543,7 +547,8 @@ async fn run_fixture(name: &str, fx: &Value) -> Vec<String> {
         Outcome::Absent
             if status >= 400
                 && (status == 404
-                    || str_of(&fx["response"]["body"], "errorCode") == descope_api::TENANT_NOT_FOUND) => {}
+                    || str_of(&fx["response"]["body"], "errorCode")
+                        == descope_api::TENANT_NOT_FOUND) => {}
         Outcome::Absent => problems.push(format!("HTTP {status} read as \"no such tenant\"")),
     }
     problems
@@ -634,8 +639,18 @@ fn every_role_permission_and_settings_call_has_a_fixture() {
         (None, "POST", "/v1/mgmt/role/create/batch", None),
         (None, "POST", "/v1/mgmt/role/update/batch", None),
         (None, "POST", "/v1/mgmt/role/delete/batch", None),
-        (Some("load_session_settings"), "GET", "/v1/mgmt/tenant/settings", None),
-        (Some("write_session_settings"), "POST", "/v1/mgmt/tenant/settings", None),
+        (
+            Some("load_session_settings"),
+            "GET",
+            "/v1/mgmt/tenant/settings",
+            None,
+        ),
+        (
+            Some("write_session_settings"),
+            "POST",
+            "/v1/mgmt/tenant/settings",
+            None,
+        ),
     ];
     let missing: Vec<_> = wanted
         .iter()

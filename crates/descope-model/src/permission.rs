@@ -116,9 +116,10 @@ mod tests {
             back,
             json!({"name": "read", "description": "", "systemDefault": false, "scope": "x"})
         );
-        let sys: Permission =
-            serde_json::from_value(json!({"id": "PERM1", "name": "Impersonate", "systemDefault": true}))
-                .unwrap();
+        let sys: Permission = serde_json::from_value(
+            json!({"id": "PERM1", "name": "Impersonate", "systemDefault": true}),
+        )
+        .unwrap();
         assert!(sys.is_system());
         assert_eq!(sys.id.as_deref(), Some("PERM1"));
     }

@@ -175,7 +175,10 @@ mod tests {
         let scoped: Role =
             serde_json::from_value(json!({"name": "viewer", "tenantId": "acme"})).unwrap();
         assert_eq!(scoped.tenant(), Some("acme"));
-        assert_eq!(serde_json::from_value::<Role>(json!({})).unwrap(), Role::default());
+        assert_eq!(
+            serde_json::from_value::<Role>(json!({})).unwrap(),
+            Role::default()
+        );
     }
 
     #[test]

@@ -277,7 +277,10 @@ impl SessionSettings {
                 (value_key, unit_key)
             };
             let value = rest.get(value_key).and_then(whole);
-            let unit = rest.get(unit_key).and_then(Value::as_str).and_then(Unit::parse);
+            let unit = rest
+                .get(unit_key)
+                .and_then(Value::as_str)
+                .and_then(Unit::parse);
             if let (Some(value), Some(unit)) = (value, unit) {
                 rest.shift_remove(value_key);
                 rest.shift_remove(unit_key);
@@ -433,7 +436,11 @@ mod tests {
         let changed: Vec<&String> = m.keys().filter(|k| out.get(*k) != m.get(*k)).collect();
         assert_eq!(
             changed,
-            ["sessionTokenExpiration", "sessionTokenExpirationUnit", "JITDisabled"]
+            [
+                "sessionTokenExpiration",
+                "sessionTokenExpirationUnit",
+                "JITDisabled"
+            ]
         );
         assert_eq!(out["sessionTokenExpirationUnit"], json!("weeks"));
         assert_eq!(out.len(), m.len());
@@ -468,7 +475,12 @@ mod tests {
         }));
         let mut s = SessionSettings::from_map(&m).unwrap();
         assert_eq!(
-            (s.refresh_token, s.stepup_token, s.session_token, s.inactivity),
+            (
+                s.refresh_token,
+                s.stepup_token,
+                s.session_token,
+                s.inactivity
+            ),
             (None, None, None, None)
         );
         let out = s.to_map();
@@ -485,15 +497,20 @@ mod tests {
         s.refresh_token = Some(Expiration::new(12, Unit::Hours));
         let out = s.to_map();
         assert_eq!(
-            (&out["refreshTokenExpiration"], &out["refreshTokenExpirationUnit"]),
+            (
+                &out["refreshTokenExpiration"],
+                &out["refreshTokenExpirationUnit"]
+            ),
             (&json!(12), &json!("hours"))
         );
     }
 
     #[test]
     fn other_sdks_spellings_are_read() {
-        let node = map(json!({"InactivityTime": 20, "InactivityTimeUnit": "minutes",
-                              "sessionSettingsEnabled": true}));
+        let node = map(
+            json!({"InactivityTime": 20, "InactivityTimeUnit": "minutes",
+                              "sessionSettingsEnabled": true}),
+        );
         let s = SessionSettings::from_map(&node).unwrap();
         assert_eq!(s.inactivity, Some(Expiration::new(20, Unit::Minutes)));
         assert!(s.enabled);
