@@ -36,8 +36,9 @@ const TIMEOUTS_PER_REQUEST: u32 = 2;
 /// Timeouts are capped here so that deadline arithmetic can never overflow.
 const MAX_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Paths (after a POST) whose success counts as a write done, for status lines.
-const WRITE_SUFFIXES: [&str; 6] = [
+const WRITE_SUFFIXES: [&str; 7] = [
     "/create",
+    "/batch",
     "/update",
     "/delete",
     "/settings",

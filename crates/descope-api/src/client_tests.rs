@@ -16,11 +16,11 @@ const KEY: &str = "K2secretKEYvalue0123456789";
 const PROJECT: &str = "P2abcdefghijklmnopqrstuvwxyz";
 
 #[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
+pub(crate) struct Seen {
+    pub(crate) method: String,
+    pub(crate) target: String,
     headers: Vec<(String, String)>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Seen {
@@ -30,22 +30,22 @@ impl Seen {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 }
 
-enum Step {
+pub(crate) enum Step {
     Reply(u16, Vec<(&'static str, String)>, String),
     /// Read the request, then close the connection without answering.
     Drop,
 }
 
-fn ok(body: Value) -> Step {
+pub(crate) fn ok(body: Value) -> Step {
     Step::Reply(200, vec![], body.to_string())
 }
 
-fn err(status: u16, code: &str, description: &str) -> Step {
+pub(crate) fn err(status: u16, code: &str, description: &str) -> Step {
     Step::Reply(
         status,
         vec![],
@@ -56,19 +56,19 @@ fn err(status: u16, code: &str, description: &str) -> Step {
 
 type Handler = dyn Fn(usize, &Seen) -> Step + Send + Sync;
 
-struct Fake {
-    url: String,
+pub(crate) struct Fake {
+    pub(crate) url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     max_concurrent: Arc<AtomicUsize>,
 }
 
 impl Fake {
-    fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.seen.lock().unwrap().clone()
     }
 }
 
-async fn fake(handler: impl Fn(usize, &Seen) -> Step + Send + Sync + 'static) -> Fake {
+pub(crate) async fn fake(handler: impl Fn(usize, &Seen) -> Step + Send + Sync + 'static) -> Fake {
     fake_with_delay(Duration::ZERO, handler).await
 }
 
@@ -177,7 +177,7 @@ async fn serve(
     }
 }
 
-fn client(base: &str) -> Client {
+pub(crate) fn client(base: &str) -> Client {
     client_with(base, |_| {})
 }
 

@@ -8,12 +8,19 @@
 //! send exactly the fixture's method, path, query and body (JSON compared without key order), and
 //! decode the answer without error and without losing fields (re-serialised models must hold
 //! every field of the fixture body), or turn an error answer into the matching `ApiError`.
+//!
+//! A fixture may name the client call with `clientCall` when more than one call speaks the same
+//! exchange (the typed `load_session_settings` / `write_session_settings` beside the untyped
+//! settings calls); a typed read that answers "no such tenant" for a not-found error is checked
+//! as such.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use descope_api::{
-    ApiError, Client, ClientConfig, RetryPolicy, Tenant, TenantRequest, TenantSearch,
+    ApiError, Client, ClientConfig, NameOrId, PermissionRequest, PermissionUpdate, RetryPolicy,
+    RoleFilter, RoleRequest, RoleSearch, RoleUpdate, SessionSettings, Tenant, TenantRequest,
+    TenantSearch,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
@@ -167,10 +174,20 @@ fn lossless(
 }
 
 fn tenants_lossless(what: &str, fixture: &Value, got: &[Tenant], problems: &mut Vec<String>) {
+    all_lossless(what, fixture, got, problems);
+}
+
+/// Every object of the fixture's list must come back, in order, from the decoded models.
+fn all_lossless(
+    what: &str,
+    fixture: &Value,
+    got: &[impl serde::Serialize],
+    problems: &mut Vec<String>,
+) {
     let want = fixture.as_array().cloned().unwrap_or_default();
     if want.len() != got.len() {
         problems.push(format!(
-            "{what}: {} tenants decoded, fixture has {}",
+            "{what}: {} decoded, fixture has {}",
             got.len(),
             want.len()
         ));
@@ -185,15 +202,29 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 
-/// Decoded result of one call: a value to compare, or the client's error.
+/// Decoded result of one call: a value to compare, the client's error, or a typed read that
+/// found nothing (the service said not found).
 enum Outcome {
     Done(Vec<String>),
     Failed(ApiError),
+    Absent,
+}
+
+/// The `name` or `id` a write body names.
+fn target_of(body: &Value) -> NameOrId {
+    match body.get("id").and_then(Value::as_str) {
+        Some(id) => NameOrId::Id(id.to_owned()),
+        None => NameOrId::Name(str_of(body, "name").to_owned()),
+    }
+}
+
+fn strings_of(v: &Value) -> Vec<String> {
+    serde_json::from_value(v.clone()).unwrap_or_default()
 }
 
 /// Calls the client method the fixture's request belongs to, building its arguments from the
 /// fixture's request, and checks the decoded answer against the fixture's response body.
-async fn call(c: &Client, req: &Value, resp: &Value) -> Outcome {
+async fn call(c: &Client, req: &Value, resp: &Value, client_call: Option<&str>) -> Outcome {
     let body = &req["body"];
     let query = &req["query"];
     let rbody = &resp["body"];
@@ -208,8 +239,104 @@ async fn call(c: &Client, req: &Value, resp: &Value) -> Outcome {
             }
         };
     }
-    match (method, path) {
-        ("POST", "/v1/mgmt/tenant/create") => {
+    match (client_call, method, path) {
+        (Some("load_session_settings"), "GET", "/v1/mgmt/tenant/settings") => {
+            let loaded = attempt!(c.load_session_settings(str_of(query, "id")));
+            let Some(s) = loaded else {
+                return Outcome::Absent;
+            };
+            let want = rbody.as_object().cloned().expect("settings object");
+            match SessionSettings::from_map(&want) {
+                Ok(typed) if typed == s => {}
+                other => problems.push(format!(
+                    "settings decoded as {s:?}, fixture reads {other:?}"
+                )),
+            }
+            if s.to_map() != want {
+                problems.push(format!("settings written back as {:?}", s.to_map()));
+            }
+        }
+        (Some("write_session_settings"), "POST", "/v1/mgmt/tenant/settings") => {
+            let mut m: Map<String, Value> = body.as_object().cloned().expect("settings object");
+            let id = m.remove("tenantId").expect("tenantId");
+            let s = SessionSettings::from_map(&m).expect("typed settings");
+            attempt!(c.write_session_settings(id.as_str().expect("tenantId"), &s));
+        }
+        (Some(other), _, _) => panic!("unknown clientCall {other:?}"),
+        (None, "GET", "/v1/mgmt/permission/all") => {
+            let ps = attempt!(c.load_all_permissions());
+            all_lossless("permissions", &rbody["permissions"], &ps, &mut problems);
+        }
+        (None, "POST", "/v1/mgmt/permission/create") => {
+            let r: PermissionRequest = serde_json::from_value(body.clone()).expect("request");
+            attempt!(c.create_permission(&r));
+        }
+        (None, "POST", "/v1/mgmt/permission/update") => {
+            let u: PermissionUpdate = serde_json::from_value(body.clone()).expect("update");
+            attempt!(c.update_permission(&u));
+        }
+        (None, "POST", "/v1/mgmt/permission/delete") => {
+            attempt!(c.delete_permission(&target_of(body)));
+        }
+        (None, "POST", "/v1/mgmt/permission/create/batch") => {
+            let rs: Vec<PermissionRequest> =
+                serde_json::from_value(body["permissions"].clone()).expect("requests");
+            attempt!(c.create_permissions_batch(&rs));
+        }
+        (None, "POST", "/v1/mgmt/permission/update/batch") => {
+            let us: Vec<PermissionUpdate> =
+                serde_json::from_value(body["permissions"].clone()).expect("updates");
+            attempt!(c.update_permissions_batch(&us));
+        }
+        (None, "POST", "/v1/mgmt/permission/delete/batch") => {
+            attempt!(
+                c.delete_permissions_batch(&strings_of(&body["names"]), &strings_of(&body["ids"]))
+            );
+        }
+        (None, "GET", "/v1/mgmt/role/all") => {
+            let rs = attempt!(c.load_all_roles());
+            all_lossless("roles", &rbody["roles"], &rs, &mut problems);
+        }
+        (None, "POST", "/v1/mgmt/role/search") => {
+            let q: RoleSearch = serde_json::from_value(body.clone()).expect("RoleSearch");
+            let rs = attempt!(c.search_roles(&q));
+            all_lossless("roles", &rbody["roles"], &rs, &mut problems);
+        }
+        (None, "POST", "/v1/mgmt/role/create") => {
+            let r: RoleRequest = serde_json::from_value(body.clone()).expect("RoleRequest");
+            attempt!(c.create_role(&r));
+        }
+        (None, "POST", "/v1/mgmt/role/update") => {
+            let u: RoleUpdate = serde_json::from_value(body.clone()).expect("RoleUpdate");
+            attempt!(c.update_role(&u));
+        }
+        (None, "POST", "/v1/mgmt/role/delete") => {
+            let tenant = Some(str_of(body, "tenantId")).filter(|t| !t.is_empty());
+            attempt!(c.delete_role(&target_of(body), tenant));
+        }
+        (None, "POST", "/v1/mgmt/role/create/batch") => {
+            let rs: Vec<RoleRequest> =
+                serde_json::from_value(body["roles"].clone()).expect("requests");
+            let got = attempt!(c.create_roles_batch(&rs));
+            all_lossless("roles", &rbody["roles"], &got, &mut problems);
+        }
+        (None, "POST", "/v1/mgmt/role/update/batch") => {
+            let us: Vec<RoleUpdate> =
+                serde_json::from_value(body["roles"].clone()).expect("updates");
+            let got = attempt!(c.update_roles_batch(&us));
+            all_lossless("roles", &rbody["roles"], &got, &mut problems);
+        }
+        (None, "POST", "/v1/mgmt/role/delete/batch") => {
+            let tenant = Some(str_of(body, "tenantId")).filter(|t| !t.is_empty());
+            let filter = RoleFilter::new(
+                tenant,
+                strings_of(&body["roleNames"]),
+                strings_of(&body["roleIds"]),
+            )
+            .expect("a non-empty filter");
+            attempt!(c.delete_roles_batch(&filter));
+        }
+        (None, "POST", "/v1/mgmt/tenant/create") => {
             let r: TenantRequest = serde_json::from_value(body.clone()).expect("TenantRequest");
             let id = attempt!(c.create_tenant(&r));
             if id != str_of(rbody, "id") {
@@ -219,17 +346,17 @@ async fn call(c: &Client, req: &Value, resp: &Value) -> Outcome {
                 ));
             }
         }
-        ("POST", "/v1/mgmt/tenant/update") => {
+        (None, "POST", "/v1/mgmt/tenant/update") => {
             let r: TenantRequest = serde_json::from_value(body.clone()).expect("TenantRequest");
             attempt!(c.update_tenant(&r));
         }
-        ("POST", "/v1/mgmt/tenant/delete") => {
+        (None, "POST", "/v1/mgmt/tenant/delete") => {
             attempt!(c.delete_tenant(
                 str_of(body, "id"),
                 body["cascade"].as_bool().unwrap_or(false)
             ));
         }
-        ("GET", "/v1/mgmt/tenant") => {
+        (None, "GET", "/v1/mgmt/tenant") => {
             let t = attempt!(c.load_tenant(str_of(query, "id")));
             let inner = rbody
                 .get("tenant")
@@ -237,36 +364,36 @@ async fn call(c: &Client, req: &Value, resp: &Value) -> Outcome {
                 .unwrap_or(rbody);
             lossless("tenant", inner, &t, &mut problems);
         }
-        ("GET", "/v1/mgmt/tenant/all") => {
+        (None, "GET", "/v1/mgmt/tenant/all") => {
             let ts = attempt!(c.load_all_tenants());
             tenants_lossless("tenants", &rbody["tenants"], &ts, &mut problems);
         }
-        ("POST", "/v1/mgmt/tenant/search") => {
+        (None, "POST", "/v1/mgmt/tenant/search") => {
             let q: TenantSearch = serde_json::from_value(body.clone()).expect("TenantSearch");
             let ts = attempt!(c.search_tenants(&q));
             tenants_lossless("tenants", &rbody["tenants"], &ts, &mut problems);
         }
-        ("GET", "/v1/mgmt/tenant/settings") => {
+        (None, "GET", "/v1/mgmt/tenant/settings") => {
             let s = attempt!(c.tenant_settings(str_of(query, "id")));
             if Value::Object(s.clone()) != *rbody {
                 problems.push(format!("settings decoded as {s:?}"));
             }
         }
-        ("POST", "/v1/mgmt/tenant/settings") => {
+        (None, "POST", "/v1/mgmt/tenant/settings") => {
             let mut s: Map<String, Value> = body.as_object().cloned().expect("settings object");
             let id = s.remove("tenantId").expect("tenantId");
             attempt!(c.set_tenant_settings(id.as_str().expect("tenantId"), &s));
         }
-        ("POST", "/v1/mgmt/tenant/updateDefaultRoles") => {
+        (None, "POST", "/v1/mgmt/tenant/updateDefaultRoles") => {
             let roles: Vec<String> =
                 serde_json::from_value(body["defaultRoles"].clone()).expect("roles");
             attempt!(c.set_default_roles(str_of(body, "id"), &roles));
         }
-        ("GET", "/v1/mgmt/license") => {
+        (None, "GET", "/v1/mgmt/license") => {
             let l = attempt!(c.license());
             lossless("license", rbody, &l, &mut problems);
         }
-        ("POST", "/v1/mgmt/flow/list") => {
+        (None, "POST", "/v1/mgmt/flow/list") => {
             let ids: Vec<String> =
                 serde_json::from_value(body.get("ids").cloned().unwrap_or(json!([]))).expect("ids");
             let flows = attempt!(c.list_flows(&ids));
@@ -283,27 +410,27 @@ async fn call(c: &Client, req: &Value, resp: &Value) -> Outcome {
                 ));
             }
         }
-        ("POST", "/v1/mgmt/flow/delete") => {
+        (None, "POST", "/v1/mgmt/flow/delete") => {
             let ids: Vec<String> = serde_json::from_value(body["ids"].clone()).expect("ids");
             attempt!(c.delete_flows(&ids));
         }
-        ("POST", "/v2/mgmt/flow/export") => {
+        (None, "POST", "/v2/mgmt/flow/export") => {
             let f = attempt!(c.export_flow(str_of(body, "flowId")));
             if f != rbody["flow"] {
                 problems.push("exported flow differs from the answer's \"flow\"".into());
             }
         }
-        ("POST", "/v2/mgmt/flow/import") => {
+        (None, "POST", "/v2/mgmt/flow/import") => {
             let f = &body["flow"];
             attempt!(c.import_flow(str_of(f, "flowId"), f));
         }
-        ("POST", "/v2/mgmt/theme/export") => {
+        (None, "POST", "/v2/mgmt/theme/export") => {
             let t = attempt!(c.export_theme());
             if t != rbody["theme"] {
                 problems.push("exported theme differs from the answer's \"theme\"".into());
             }
         }
-        ("POST", "/v2/mgmt/theme/import") => {
+        (None, "POST", "/v2/mgmt/theme/import") => {
             attempt!(c.import_theme(&body["theme"]));
         }
         other => panic!("no client call for {other:?}; extend the golden test"),
@@ -396,7 +523,8 @@ async fn run_fixture(name: &str, fx: &Value) -> Vec<String> {
     let stub = tokio::spawn(stub_once(listener, fx["response"].clone()));
     let wrong_key = fx.get("auth").and_then(Value::as_str) == Some("wrong");
     let c = client(&base, if wrong_key { "K2wrong-key" } else { KEY });
-    let outcome = call(&c, &fx["request"], &fx["response"]).await;
+    let client_call = fx.get("clientCall").and_then(Value::as_str);
+    let outcome = call(&c, &fx["request"], &fx["response"], client_call).await;
     let rec = tokio::time::timeout(Duration::from_secs(10), stub)
         .await
         .unwrap_or_else(|_| panic!("{name}: the client never sent a request"))
@@ -416,6 +544,12 @@ async fn run_fixture(name: &str, fx: &Value) -> Vec<String> {
         Outcome::Done(_) => problems.push(format!("HTTP {status} was not reported as an error")),
         Outcome::Failed(e) if status >= 400 => error_as_fixture(&e, &fx["response"], &mut problems),
         Outcome::Failed(e) => problems.push(format!("call failed: {e}")),
+        Outcome::Absent
+            if status >= 400
+                && (status == 404
+                    || str_of(&fx["response"]["body"], "errorCode")
+                        == descope_api::TENANT_NOT_FOUND) => {}
+        Outcome::Absent => problems.push(format!("HTTP {status} read as \"no such tenant\"")),
     }
     problems
 }
@@ -469,4 +603,58 @@ fn lossless_reports_a_dropped_field() {
         &mut problems,
     );
     assert_eq!(problems.len(), 1, "{problems:?}");
+}
+
+/// Each role, permission and typed settings call of the client has a fixture (by name and by id
+/// where the call takes either), so the exchange above covers it.
+#[test]
+fn every_role_permission_and_settings_call_has_a_fixture() {
+    let all = fixtures();
+    let has = |call: Option<&str>, method: &str, path: &str, key: Option<&str>| {
+        all.iter().any(|(_, fx)| {
+            let req = &fx["request"];
+            fx.get("clientCall").and_then(Value::as_str) == call
+                && str_of(req, "method") == method
+                && str_of(req, "path") == path
+                && key.is_none_or(|k| req["body"].get(k).is_some())
+        })
+    };
+    let wanted: [(Option<&str>, &str, &str, Option<&str>); 21] = [
+        (None, "GET", "/v1/mgmt/permission/all", None),
+        (None, "POST", "/v1/mgmt/permission/create", None),
+        (None, "POST", "/v1/mgmt/permission/update", Some("name")),
+        (None, "POST", "/v1/mgmt/permission/update", Some("id")),
+        (None, "POST", "/v1/mgmt/permission/delete", Some("name")),
+        (None, "POST", "/v1/mgmt/permission/delete", Some("id")),
+        (None, "POST", "/v1/mgmt/permission/create/batch", None),
+        (None, "POST", "/v1/mgmt/permission/update/batch", None),
+        (None, "POST", "/v1/mgmt/permission/delete/batch", None),
+        (None, "GET", "/v1/mgmt/role/all", None),
+        (None, "POST", "/v1/mgmt/role/search", Some("roleNameLike")),
+        (None, "POST", "/v1/mgmt/role/create", None),
+        (None, "POST", "/v1/mgmt/role/update", Some("name")),
+        (None, "POST", "/v1/mgmt/role/update", Some("id")),
+        (None, "POST", "/v1/mgmt/role/delete", Some("name")),
+        (None, "POST", "/v1/mgmt/role/delete", Some("id")),
+        (None, "POST", "/v1/mgmt/role/create/batch", None),
+        (None, "POST", "/v1/mgmt/role/update/batch", None),
+        (None, "POST", "/v1/mgmt/role/delete/batch", None),
+        (
+            Some("load_session_settings"),
+            "GET",
+            "/v1/mgmt/tenant/settings",
+            None,
+        ),
+        (
+            Some("write_session_settings"),
+            "POST",
+            "/v1/mgmt/tenant/settings",
+            None,
+        ),
+    ];
+    let missing: Vec<_> = wanted
+        .iter()
+        .filter(|(c, m, p, k)| !has(*c, m, p, *k))
+        .collect();
+    assert!(missing.is_empty(), "no fixture for {missing:?}");
 }
