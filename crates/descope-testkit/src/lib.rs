@@ -25,6 +25,8 @@ pub fn is_write_request(method: &str, path: &str) -> bool {
         "/updateDefaultRoles",
         "/patch",
     ];
+    // A batch write is `<write>/batch` (role and permission create/update/delete).
+    let path = path.strip_suffix("/batch").unwrap_or(path);
     matches!(method, "POST" | "PATCH") && WRITES.iter().any(|s| path.ends_with(s))
 }
 
@@ -287,6 +289,30 @@ impl Drop for TestEnv {
     fn drop(&mut self) {
         if let Some(e) = self.emulator.take() {
             self.runtime.block_on(e.shutdown());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_write_request;
+
+    #[test]
+    fn batch_writes_count_as_writes_and_reads_do_not() {
+        for path in [
+            "/v1/mgmt/role/create/batch",
+            "/v1/mgmt/role/delete/batch",
+            "/v1/mgmt/permission/update/batch",
+            "/v1/mgmt/tenant/create",
+        ] {
+            assert!(is_write_request("POST", path), "{path}");
+        }
+        for (method, path) in [
+            ("GET", "/v1/mgmt/role/all"),
+            ("POST", "/v1/mgmt/role/search"),
+            ("POST", "/v1/mgmt/tenant/search"),
+        ] {
+            assert!(!is_write_request(method, path), "{path}");
         }
     }
 }

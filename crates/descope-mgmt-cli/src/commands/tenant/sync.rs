@@ -77,6 +77,9 @@ pub async fn run(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
         Some(f) => Some(crate::spec_file::load_spec(ctx, f)?),
         None => None,
     };
+    if let Some(spec) = &spec {
+        refuse_unapplied_sections(spec)?;
+    }
     let saved = match &args.plan {
         Some(p) => Some(saved::read(p)?),
         None => None,
@@ -212,4 +215,37 @@ pub async fn run(ctx: &Ctx, args: &TenantSyncArgs) -> CliResult {
     let stop = || ctx.interrupt.stopped();
     let report = descope_sync::execute(&plan, &live, &backend, &options, &stop).await?;
     render::report(ctx, &plan, &report, backend.backups())
+}
+
+/// This version reads and checks the project file's `permissions:`, `roles:` and each tenant's
+/// `settings:` and `roles:` (`config validate`), but does not plan or apply them yet. Rather than
+/// apply a file in part and leave those unchanged without a word, the sync refuses it.
+fn refuse_unapplied_sections(spec: &descope_spec::Spec) -> Result<(), CliError> {
+    let mut found: Vec<String> = Vec::new();
+    if spec.permissions.is_some() {
+        found.push("`permissions:`".to_owned());
+    }
+    if spec.roles.is_some() {
+        found.push("`roles:` (project roles)".to_owned());
+    }
+    let with = |pick: fn(&descope_spec::DesiredTenant) -> bool| {
+        spec.tenants.iter().filter(|t| pick(t)).count()
+    };
+    let settings = with(|t| t.settings.is_some());
+    if settings > 0 {
+        found.push(format!("`settings:` ({settings} tenant(s))"));
+    }
+    let roles = with(|t| t.roles.is_some());
+    if roles > 0 {
+        found.push(format!("tenant `roles:` ({roles} tenant(s))"));
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::invalid(format!(
+        "{} has {}, which this version checks but does not plan or apply yet; nothing was sent",
+        shown_path(&spec.path),
+        found.join(", ")
+    ))
+    .hint("`descope-mgmt config validate` checks the whole file; to sync the tenants now, keep those sections in another file"))
 }
