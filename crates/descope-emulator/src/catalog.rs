@@ -8,8 +8,7 @@ use std::collections::HashSet;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
-use crate::respond::{ApiError, lenient, non_empty};
-use crate::store::nullable;
+use crate::respond::{ApiError, lenient, non_empty, nullable};
 
 /// The permissions every project has (`systemDefault: true`), in the order they are listed, with
 /// their fixed ids. Names from reference §10.3; they can be neither changed nor deleted.

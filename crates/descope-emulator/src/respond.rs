@@ -155,3 +155,12 @@ where
             .map_err(D::Error::custom),
     }
 }
+
+/// Decodes `null` as the default (serde's `default` only covers an absent key).
+pub(crate) fn nullable<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(de)?.unwrap_or_default())
+}

@@ -4,20 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::catalog::{Catalog, Permission, Role, RoleEffect, TenantExists};
-use crate::respond::ApiError;
-
-/// Decodes `null` as the default (serde's `default` only covers an absent key).
-pub(crate) fn nullable<'de, D, T>(de: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
-}
+use crate::respond::{ApiError, nullable};
 
 /// A stored tenant, serialised exactly as load / load-all / search return it (reference §2.3).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
