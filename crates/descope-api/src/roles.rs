@@ -274,39 +274,14 @@ impl Client {
         if reqs.iter().any(|r| r.name.is_empty()) {
             return Err(blank("name"));
         }
-        let mut out = Vec::with_capacity(reqs.len());
-        for (tenant, group) in by_tenant(reqs, |r| r.tenant_id.as_deref()) {
-            let names: Vec<&str> = group.iter().map(|r| r.name.as_str()).collect();
-            let mut found = Vec::new();
-            let found_ref = &mut found;
-            let call = Call {
-                method: Method::POST,
-                path: CREATE_BATCH,
-                query: None,
-                body: Some(json!({ "roles": encode(&group, "roles")? })),
-            };
-            let reply = self
-                .write_verified(call, move || async move {
-                    match self.roles_now(tenant, &names, &[]).await {
-                        Some(live) if group.iter().all(|r| created(&live, r)) => {
-                            *found_ref = live;
-                            true
-                        }
-                        _ => false,
-                    }
-                })
-                .await?;
-            match reply {
-                Some(reply) => {
-                    out.extend(
-                        self.decode_or_default::<RoleList>(&reply, CREATE_BATCH)?
-                            .roles,
-                    );
-                }
-                None => out.extend(found),
-            }
-        }
-        Ok(out)
+        self.write_roles_batch(
+            CREATE_BATCH,
+            reqs,
+            "roles",
+            |r| (r.tenant_id.as_deref(), r.name.as_str()),
+            created,
+        )
+        .await
     }
 
     /// Replaces several roles, one request per scope, and returns the roles the service answered
@@ -317,21 +292,43 @@ impl Client {
     /// [`ApiError`]; roles of scopes sent before the failing one stay updated.
     pub async fn update_roles_batch(&self, updates: &[RoleUpdate]) -> Result<Vec<Role>, ApiError> {
         updates.iter().try_for_each(check_update)?;
-        let mut out = Vec::with_capacity(updates.len());
-        for (tenant, group) in by_tenant(updates, |u| u.tenant_id.as_deref()) {
-            let names: Vec<&str> = group.iter().map(|u| u.new_name.as_str()).collect();
+        self.write_roles_batch(
+            UPDATE_BATCH,
+            updates,
+            "role updates",
+            |u| (u.tenant_id.as_deref(), u.new_name.as_str()),
+            updated,
+        )
+        .await
+    }
+
+    /// Sends a batch write to `path`, one request (one transaction on the service) per scope,
+    /// and returns the roles the service answered with. `key` gives an item's scope and the name
+    /// the role has once written; `done` says whether live roles show an item as written, which
+    /// after a lost answer makes the scope count as done (the roles found are then returned).
+    async fn write_roles_batch<T: serde::Serialize>(
+        &self,
+        path: &'static str,
+        items: &[T],
+        what: &str,
+        key: impl Fn(&T) -> (Option<&str>, &str),
+        done: fn(&[Role], &T) -> bool,
+    ) -> Result<Vec<Role>, ApiError> {
+        let mut out = Vec::with_capacity(items.len());
+        for (tenant, group) in by_tenant(items, |i| key(i).0) {
+            let names: Vec<&str> = group.iter().map(|i| key(i).1).collect();
             let mut found = Vec::new();
             let found_ref = &mut found;
             let call = Call {
                 method: Method::POST,
-                path: UPDATE_BATCH,
+                path,
                 query: None,
-                body: Some(json!({ "roles": encode(&group, "role updates")? })),
+                body: Some(json!({ "roles": encode(&group, what)? })),
             };
             let reply = self
                 .write_verified(call, move || async move {
                     match self.roles_now(tenant, &names, &[]).await {
-                        Some(live) if group.iter().all(|u| updated(&live, u)) => {
+                        Some(live) if group.iter().all(|i| done(&live, i)) => {
                             *found_ref = live;
                             true
                         }
@@ -340,12 +337,7 @@ impl Client {
                 })
                 .await?;
             match reply {
-                Some(reply) => {
-                    out.extend(
-                        self.decode_or_default::<RoleList>(&reply, UPDATE_BATCH)?
-                            .roles,
-                    );
-                }
+                Some(reply) => out.extend(self.decode_or_default::<RoleList>(&reply, path)?.roles),
                 None => out.extend(found),
             }
         }
