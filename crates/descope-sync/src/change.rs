@@ -67,12 +67,35 @@ pub struct FieldChange {
 }
 
 /// The kind of resource a change writes. A new kind plugs in here, in the planner that makes
-/// its changes, and in the [`crate::Backend`] that writes them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// its changes, and in the [`crate::Backend`] / [`crate::ProjectBackend`] that writes them.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
 pub enum ResourceKind {
-    /// A tenant (tenants.yaml).
+    /// A tenant (a [`Change`]).
     #[default]
     Tenant,
+    /// A permission, by name (a [`crate::ResourceChange`], like the kinds below).
+    Permission,
+    /// A project role, by name.
+    Role,
+    /// A role scoped to a tenant, by (tenant, name).
+    TenantRole,
+    /// A tenant's session settings (never created or deleted: only updated).
+    Settings,
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Tenant => "tenant",
+            Self::Permission => "permission",
+            Self::Role => "role",
+            Self::TenantRole => "tenant role",
+            Self::Settings => "settings",
+        })
+    }
 }
 
 /// The plan for one tenant.

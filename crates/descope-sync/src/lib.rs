@@ -29,6 +29,7 @@ mod execute;
 mod fingerprint;
 mod order;
 mod plan;
+mod project;
 mod saved;
 mod trust;
 
@@ -40,5 +41,9 @@ pub use execute::{Backend, ExecuteOptions, Outcome, Report, execute};
 pub use fingerprint::fingerprint;
 pub use order::{Step, schedule, temporary_names};
 pub use plan::{PlanError, Wave, plan};
+pub use project::{
+    BATCH_SIZE, LiveResources, ProjectBackend, ProjectPlan, ProjectPlanError, ProjectReport, Reads,
+    ResourceChange, ResourceRequest, Scope, execute_project, plan_project, settings_with,
+};
 pub use saved::{SavedChange, rederive};
 pub use trust::TrustError;
