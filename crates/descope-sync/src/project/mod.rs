@@ -41,7 +41,7 @@ pub enum ResourceRequest {
     UpdateRole(RoleUpdate),
     /// A tenant's whole settings record (its `selfProvisioningDomains` are the tenant's domains
     /// after the plan, so the settings write does not undo a domain change of the same run).
-    Settings(SessionSettings),
+    Settings(Box<SessionSettings>),
 }
 
 /// What happens to one permission, role, tenant role or tenant's settings.
