@@ -132,17 +132,40 @@ pub async fn execute<B: Backend>(
     options: &ExecuteOptions,
     stop: &dyn Fn() -> bool,
 ) -> Result<Report, B::Error> {
-    let changes = &plan.changes;
-    let to_back_up: Vec<&Change> = changes
-        .iter()
-        .filter(|c| matches!(c.action, Action::Update | Action::Delete))
-        .collect();
+    let to_back_up = to_back_up(plan);
     if !to_back_up.is_empty() {
         backend.backup(&to_back_up).await?;
     }
     let waves = plan.waves(live);
     backend.writes_begin(waves.iter().map(Vec::len).sum());
     let fail_fast_stop = AtomicBool::new(false);
+    let report = run_waves(plan, waves, backend, options, stop, &fail_fast_stop).await;
+    backend.writes_end();
+    let mut report = report?;
+    report.interrupted = stop();
+    Ok(report)
+}
+
+/// The tenant changes to back up before the first write: every update and delete.
+pub(crate) fn to_back_up(plan: &Plan) -> Vec<&Change> {
+    plan.changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Update | Action::Delete))
+        .collect()
+}
+
+/// Sends `waves` of `plan` (the backups are taken). `fail_fast_stop` is set by the first failure
+/// under `--fail-fast` (and read: a run of several phases shares it). The backend's
+/// `writes_begin`/`writes_end` are the caller's.
+pub(crate) async fn run_waves<B: Backend>(
+    plan: &Plan,
+    waves: Vec<crate::Wave>,
+    backend: &B,
+    options: &ExecuteOptions,
+    stop: &dyn Fn() -> bool,
+    fail_fast_stop: &AtomicBool,
+) -> Result<Report, B::Error> {
+    let changes = &plan.changes;
     let mut report = Report::default();
     // Changes whose rename to a temporary name did not happen: their own write is not sent.
     let mut held_back: BTreeSet<usize> = BTreeSet::new();
@@ -155,7 +178,7 @@ pub async fn execute<B: Backend>(
         if wave.is_empty() {
             continue;
         }
-        let stopped = &fail_fast_stop;
+        let stopped = fail_fast_stop;
         let answers: Vec<_> = futures::stream::iter(wave.into_iter().map(|step| async move {
             if stopped.load(Ordering::SeqCst) || stop() {
                 return (step, Ok(Outcome::NotStarted));
@@ -187,7 +210,6 @@ pub async fn execute<B: Backend>(
                 Err(e) => {
                     // The audit log could not be written: stop at once.
                     fail_fast_stop.store(true, Ordering::SeqCst);
-                    backend.writes_end();
                     return Err(e);
                 }
             };
@@ -214,8 +236,6 @@ pub async fn execute<B: Backend>(
             report.outcomes.push((i, o));
         }
     }
-    backend.writes_end();
-    report.interrupted = stop();
     Ok(report)
 }
 
