@@ -13,6 +13,7 @@ pub use crate::commands::completions::CompletionsArgs;
 pub use crate::commands::config::ConfigCommand;
 pub use crate::commands::emulator::EmulatorCommand;
 pub use crate::commands::flow::FlowCommand;
+pub use crate::commands::sync::SyncArgs;
 pub use crate::commands::tenant::TenantCommand;
 pub use crate::commands::theme::ThemeCommand;
 pub use crate::global_args::{GLOBAL_OPTIONS, GlobalArgs};
@@ -31,6 +32,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Plan or apply the whole project file: permissions, roles, tenants, settings
+    #[command(after_help = ex::SYNC)]
+    Sync(SyncArgs),
     /// Tenants: list, get, create, update, delete, sync, export, restore
     #[command(after_help = ex::TENANT)]
     #[command(subcommand)]

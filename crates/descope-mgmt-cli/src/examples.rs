@@ -52,6 +52,15 @@ Examples:
   # Undo: put it back from the backup taken before the delete
   descope-mgmt tenant restore --latest acme";
 
+pub const SYNC: &str = "\
+Examples:
+  # Plan the whole project file; in CI, exit 2 means there are changes
+  descope-mgmt sync --config project.yaml --dry-run --detailed-exitcode
+  # Apply, also deleting roles, permissions and tenants the file does not list (at most 3)
+  descope-mgmt sync --config project.yaml --apply --prune --max-deletes 3 --yes
+  # Only the roles whose name starts with billing-
+  descope-mgmt sync --config project.yaml --apply --only 'role:billing-*'";
+
 pub const TENANT_SYNC: &str = "\
 Examples:
   # Plan only; in CI, exit 2 means there are changes

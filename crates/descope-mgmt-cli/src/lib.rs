@@ -14,6 +14,7 @@ pub mod global_args;
 pub mod only;
 pub mod output;
 pub mod profile;
+pub mod project_sync;
 pub mod prompts;
 pub mod restore_lookup;
 pub mod shell;
@@ -184,9 +185,10 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
 async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
-        audit, backup, completions, config, doctor, emulator, flow, tenant, theme,
+        audit, backup, completions, config, doctor, emulator, flow, sync, tenant, theme,
     };
     match command {
+        Command::Sync(a) => sync::run(ctx, &a).await,
         Command::Tenant(cmd) => tenant::run(ctx, cmd).await,
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,

@@ -26,22 +26,27 @@ pub fn load_spec(ctx: &Ctx, file: &std::path::Path) -> Result<descope_spec::Spec
     }
     loaded.map_err(|errs| {
         let n = errs.0.len();
-        // The file's path is data too: a newline in it is escaped (the message already is).
-        let lines: Vec<String> = errs
-            .0
-            .iter()
-            .map(|d| {
-                let text = d.to_string();
-                let path = d.file.display().to_string();
-                match text.strip_prefix(&path) {
-                    Some(rest) => format!("{}{rest}", shown(&path)),
-                    None => text,
-                }
-            })
-            .collect();
-        CliError::invalid(lines.join("\n")).hint(format!(
+        spec_errors(&errs).hint(format!(
             "{n} problem(s) in {}; nothing was sent to the service",
             shown_path(file)
         ))
     })
+}
+
+/// Located problems of the file, one per line (`FILE:LINE:COL: …`), as an invalid-input error.
+pub fn spec_errors(errs: &descope_spec::SpecErrors) -> CliError {
+    // The file's path is data too: a newline in it is escaped (the message already is).
+    let lines: Vec<String> = errs
+        .0
+        .iter()
+        .map(|d| {
+            let text = d.to_string();
+            let path = d.file.display().to_string();
+            match text.strip_prefix(&path) {
+                Some(rest) => format!("{}{rest}", shown(&path)),
+                None => text,
+            }
+        })
+        .collect();
+    CliError::invalid(lines.join("\n"))
 }

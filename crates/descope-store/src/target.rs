@@ -13,11 +13,21 @@ pub enum TargetType {
     Tenant,
     Flow,
     Theme,
+    Role,
+    Permission,
+    Settings,
 }
 
 impl TargetType {
     /// Every target type, in the order used when a backup's type has to be inferred.
-    pub const ALL: [TargetType; 3] = [TargetType::Tenant, TargetType::Flow, TargetType::Theme];
+    pub const ALL: [TargetType; 6] = [
+        TargetType::Tenant,
+        TargetType::Flow,
+        TargetType::Theme,
+        TargetType::Role,
+        TargetType::Permission,
+        TargetType::Settings,
+    ];
 
     /// The lowercase name: `tenant`, `flow` or `theme`.
     pub fn as_str(self) -> &'static str {
@@ -25,6 +35,9 @@ impl TargetType {
             TargetType::Tenant => "tenant",
             TargetType::Flow => "flow",
             TargetType::Theme => "theme",
+            TargetType::Role => "role",
+            TargetType::Permission => "permission",
+            TargetType::Settings => "settings",
         }
     }
 

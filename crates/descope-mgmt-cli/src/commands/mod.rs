@@ -9,5 +9,6 @@ pub mod config;
 pub mod doctor;
 pub mod emulator;
 pub mod flow;
+pub mod sync;
 pub mod tenant;
 pub mod theme;

@@ -1,8 +1,9 @@
-//! What `tenant sync` shows: the plan as text, a planning error, and the report of an apply.
+//! What `sync` and `tenant sync` show: the plan as text, a planning error, and the report of an
+//! apply.
 
 use std::path::Path;
 
-use descope_sync::{Action, Outcome, Plan, Report};
+use descope_sync::{Action, Outcome, Plan, ProjectPlan, ProjectReport};
 use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
@@ -90,19 +91,32 @@ pub fn plan_error(
 /// Shows what an apply did (and how to undo it), and its exit.
 pub fn report(
     ctx: &Ctx,
-    plan: &Plan,
-    report: &Report,
+    project: &ProjectPlan,
+    full: &ProjectReport,
     backups: &std::collections::BTreeMap<String, std::path::PathBuf>,
+    resource_backups: &std::collections::BTreeMap<String, std::path::PathBuf>,
 ) -> CliResult {
-    let created = report.done(plan, Action::Create);
-    let updated = report.done(plan, Action::Update);
-    let deleted = report.done(plan, Action::Delete);
-    let failed: Vec<(&descope_sync::Change, &str)> = report
+    let plan = &project.tenants;
+    let report = &full.tenants;
+    let resources_done = |a: Action| {
+        full.resources
+            .iter()
+            .filter(|(i, o)| project.resources[*i].action == a && *o == Outcome::Done)
+            .count()
+    };
+    let created = report.done(plan, Action::Create) + resources_done(Action::Create);
+    let updated = report.done(plan, Action::Update) + resources_done(Action::Update);
+    let deleted = report.done(plan, Action::Delete) + resources_done(Action::Delete);
+    let mut failed: Vec<(String, Action, &str)> = report
         .failed()
-        .map(|(i, e)| (&plan.changes[i], e))
+        .map(|(i, e)| (plan.changes[i].id.clone(), plan.changes[i].action, e))
         .collect();
-    let skipped = report.not_started();
-    let interrupted = report.interrupted;
+    failed.extend(
+        full.failed_resources()
+            .map(|(i, e)| (project.resources[i].label(), project.resources[i].action, e)),
+    );
+    let skipped = full.not_started();
+    let interrupted = full.interrupted;
     let mut undo: Vec<String> = Vec::new();
     for (i, o) in &report.outcomes {
         if *o != Outcome::Done && !report.renamed_temporarily.contains(i) {
@@ -122,6 +136,18 @@ pub fn report(
             Action::Unchanged => {}
         }
     }
+    for (i, o) in &full.resources {
+        let c = &project.resources[*i];
+        if *o != Outcome::Done || !matches!(c.action, Action::Update | Action::Delete) {
+            continue;
+        }
+        if let Some(b) = resource_backups.get(&super::resources::backup_key(c)) {
+            undo.push(format!(
+                "descope-mgmt restore {}",
+                shell_quote(&b.display().to_string())
+            ));
+        }
+    }
     let summary = format!(
         "Applied: {created} created, {updated} updated, {deleted} deleted; {} failed{}.",
         failed.len(),
@@ -136,7 +162,7 @@ pub fn report(
         let _ = ctx.out.emit(
             &json!({
                 "created": created, "updated": updated, "deleted": deleted, "notStarted": skipped,
-                "failed": failed.iter().map(|(c, e)| json!({"id": c.id, "action": c.action.to_string(), "error": e})).collect::<Vec<_>>(),
+                "failed": failed.iter().map(|(id, a, e)| json!({"id": id, "action": a.to_string(), "error": e})).collect::<Vec<_>>(),
                 "interrupted": interrupted,
                 "undo": undo,
             }),
@@ -144,9 +170,8 @@ pub fn report(
         );
     }
     ctx.out.status(&summary);
-    for (c, e) in &failed {
-        ctx.out
-            .status(&format!("  failed: {} {}: {e}", c.action, c.id));
+    for (id, action, e) in &failed {
+        ctx.out.status(&format!("  failed: {action} {id}: {e}"));
     }
     if !undo.is_empty() && (interrupted || !failed.is_empty() || ctx.out.verbose > 0) {
         ctx.out.status("To undo what was applied:");
@@ -172,4 +197,96 @@ pub fn report(
         );
     }
     Ok(Exit::Success)
+}
+
+/// The whole plan as text: the other kinds first, in write order, then the tenants, then the
+/// summary. A tenants-only plan reads exactly as `tenant sync` always showed it.
+pub fn project_plan_text(ctx: &Ctx, plan: &ProjectPlan) -> String {
+    let mut text = String::new();
+    if plan.settings_reads > 0 {
+        text.push_str(&format!(
+            "Read the session settings of {} tenant(s).\n",
+            plan.settings_reads
+        ));
+    }
+    for c in &plan.resources {
+        let label = c.label();
+        match c.action {
+            Action::Create => {
+                text.push_str(&format!("  + create {label}\n"));
+                for f in &c.fields {
+                    if f.field != "name" {
+                        text.push_str(&format!("      {}: {}\n", f.field, show_value(&f.new)));
+                    }
+                }
+            }
+            Action::Update => {
+                match &c.renamed_from {
+                    Some(old) => text.push_str(&format!(
+                        "  ~ update {label} (renamed from {})\n",
+                        show_value(&Value::String(old.clone()))
+                    )),
+                    None => text.push_str(&format!("  ~ update {label}\n")),
+                }
+                for f in &c.fields {
+                    text.push_str(&format!(
+                        "      {}: {} → {}\n",
+                        f.field,
+                        show_value(&f.old),
+                        show_value(&f.new)
+                    ));
+                }
+            }
+            Action::Delete => text.push_str(&format!("  - delete {label}\n")),
+            Action::Unchanged => {
+                if ctx.out.verbose > 0 {
+                    text.push_str(&format!("    unchanged {label}\n"));
+                }
+            }
+        }
+    }
+    if !plan.unmanaged.is_empty() && ctx.out.verbose > 0 {
+        text.push_str(&format!(
+            "    unmanaged (system objects, never changed): {}\n",
+            plan.unmanaged.join(", ")
+        ));
+    }
+    let tenants = plan_text(ctx, &plan.tenants);
+    if plan.resources.is_empty() {
+        text.push_str(&tenants);
+        return text;
+    }
+    // The tenants' lines, then one summary of every kind.
+    let tenant_lines = tenants.trim_end().rsplit_once('\n').map_or("", |(l, _)| l);
+    if !tenant_lines.is_empty() {
+        text.push_str(tenant_lines);
+        text.push('\n');
+    }
+    text.push_str(&format!("{}\n", plan.summary()));
+    text
+}
+
+/// The warnings a reviewer must see (role and permission deletes), on stderr.
+pub fn warnings(ctx: &Ctx, plan: &ProjectPlan) {
+    for w in plan.warnings() {
+        ctx.out.status(&format!("warning: {w}"));
+    }
+}
+
+/// A project planning error: located file errors as the file's own, the tenants' errors as
+/// `tenant sync` shows them.
+pub fn project_plan_error(
+    e: &descope_sync::ProjectPlanError,
+    config: Option<&Path>,
+    spec: &descope_spec::Spec,
+) -> CliError {
+    use descope_sync::ProjectPlanError as P;
+    match e {
+        P::Tenants(e) => plan_error(e, config, spec),
+        P::File(errors) => crate::spec_file::spec_errors(errors).hint(format!(
+            "{} problem(s) found against the live project; nothing was changed",
+            errors.0.len()
+        )),
+        P::Refused(why) => CliError::new(shown(why)).hint("nothing was changed"),
+    }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use descope_api::{Client, Tenant};
 use descope_store::TargetType;
-use descope_sync::{Action, Backend, Change, Outcome};
+use descope_sync::{Action, Backend, Change, LiveResources, Outcome};
 use futures::StreamExt;
 use indicatif::ProgressBar;
 use serde_json::{Value, json};
@@ -18,13 +18,17 @@ use crate::write::{BackupItem, Writer};
 
 /// Writes a plan's changes to the service, each one audited, after backing them up.
 pub struct CliBackend<'a> {
-    ctx: &'a Ctx,
-    client: &'a Client,
-    writer: &'a Writer<'a>,
+    pub(super) ctx: &'a Ctx,
+    pub(super) client: &'a Client,
+    pub(super) writer: &'a Writer<'a>,
     /// The live tenants the plan was made against, by id.
     live: BTreeMap<&'a str, &'a Tenant>,
+    /// The live permissions, roles and settings the plan was made against.
+    pub(super) resources: &'a LiveResources,
     /// The backup of each tenant updated or deleted, by id (set once, before the first write).
     backups: OnceCell<BTreeMap<String, PathBuf>>,
+    /// The backup of each other object updated or deleted, by `KIND:TARGET_ID` (`role:acme/admin`).
+    pub(super) resource_backups: OnceCell<BTreeMap<String, PathBuf>>,
     /// The "applying" progress bar while the writes run.
     bar: RefCell<Option<ProgressBar>>,
 }
@@ -36,13 +40,16 @@ impl<'a> CliBackend<'a> {
         client: &'a Client,
         writer: &'a Writer<'a>,
         live: &'a [Tenant],
+        resources: &'a LiveResources,
     ) -> Self {
         Self {
             ctx,
             client,
             writer,
             live: live.iter().map(|t| (t.id.as_str(), t)).collect(),
+            resources,
             backups: OnceCell::new(),
+            resource_backups: OnceCell::new(),
             bar: RefCell::new(None),
         }
     }
@@ -75,7 +82,7 @@ impl<'a> CliBackend<'a> {
 
     /// A write's answer: the service's error is the change's failure; an interruption just
     /// before sending means the write never started; anything else stops the run.
-    fn outcome<T>(
+    pub(super) fn outcome<T>(
         r: Result<Result<T, descope_api::ApiError>, CliError>,
     ) -> Result<Outcome, CliError> {
         match r {
