@@ -6,6 +6,7 @@ mod input;
 mod network;
 mod plan_golden;
 mod project_file;
+mod project_sync;
 mod reliability;
 mod restore_audit;
 mod review;
