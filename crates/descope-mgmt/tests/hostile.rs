@@ -1655,3 +1655,188 @@ fn an_unknown_parent_names_its_line_and_column() {
     r.expect(1);
     assert!(r.stderr.contains("p.yaml:4:"), "{}", r.stderr);
 }
+
+/// The project file of the issue-13 soak: `perms` permissions, project roles `r00…` with three
+/// permissions each, and tenants with settings, two roles of their own and default roles.
+/// `renamed` permissions and roles carry `renamedFrom` (their new names are `q…` and `s…`).
+fn project_yaml(
+    perms: usize,
+    roles: usize,
+    tenants: usize,
+    renamed: usize,
+    session: u32,
+) -> String {
+    let perm = |i: usize| {
+        if i < renamed {
+            format!("q{i:02}")
+        } else {
+            format!("p{i:02}")
+        }
+    };
+    let role = |i: usize| {
+        if i < renamed {
+            format!("s{i:02}")
+        } else {
+            format!("r{i:02}")
+        }
+    };
+    let mut y = String::from("permissions:\n");
+    for i in 0..perms {
+        y.push_str(&format!(
+            "  - name: {}\n    description: Permission {i}\n",
+            perm(i)
+        ));
+        if i < renamed {
+            y.push_str(&format!("    renamedFrom: p{i:02}\n"));
+        }
+    }
+    y.push_str("roles:\n");
+    for i in 0..roles {
+        y.push_str(&format!(
+            "  - name: {}\n    permissions: [{}, {}, {}]\n",
+            role(i),
+            perm(i % 30),
+            perm((i + 1) % 30),
+            perm((i + 2) % 30)
+        ));
+        if i < renamed {
+            y.push_str(&format!("    renamedFrom: r{i:02}\n"));
+        }
+    }
+    y.push_str("tenants:\n");
+    for i in 0..tenants {
+        let minutes = if i < 10 { session } else { 15 };
+        y.push_str(&format!(
+            "  - id: t{i:02}\n    name: Tenant {i}\n    domains: [t{i}.example.com]\n    defaultRoles: [{}, t{i:02}-admin]\n    settings:\n      sessionTokenExpiration: {minutes}m\n      refreshTokenExpiration: 2w\n    roles:\n      - name: t{i:02}-admin\n        permissions: [{}]\n      - name: t{i:02}-viewer\n",
+            role(0),
+            perm(i % 30)
+        ));
+    }
+    y
+}
+
+#[test]
+fn fault_soak_of_roles_permissions_and_settings_converges_with_every_change_backed_up() {
+    let faults = descope_emulator::Faults {
+        latency_ms: 5,
+        fail_rate: 0.05,
+        drop_rate: 0.02,
+        rate_limit: Some(descope_emulator::RateLimit {
+            requests: 200,
+            window_secs: 1,
+        }),
+    };
+    let env = TestEnv::with_faults(bin(), faults, 20_261_202);
+    let f1 = write_file(env.home(), "first.yaml", project_yaml(40, 30, 20, 0, 15));
+    let sync = |file: &str, extra: &[&str]| {
+        let mut args = vec![
+            "sync",
+            "--config",
+            file,
+            "--apply",
+            "--yes",
+            "--concurrency",
+            "8",
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let a1 = sync(&f1, &[]);
+    let args: Vec<&str> = a1.iter().map(String::as_str).collect();
+    let runs_create = apply_until_converged(&env, &args, "create");
+    // Second file: 5 permissions and 5 roles renamed, 10 tenants' session changed, permissions
+    // p30…p39 and roles r25…r29 pruned (nothing that stays refers to them).
+    let f2 = write_file(env.home(), "second.yaml", project_yaml(30, 25, 20, 5, 20));
+    let a2 = sync(&f2, &["--prune", "--max-deletes", "100"]);
+    let args: Vec<&str> = a2.iter().map(String::as_str).collect();
+    let runs_change = apply_until_converged(&env, &args, "rename+settings+prune");
+    env.set_faults(&json!({"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0, "rateLimit": null}));
+    env.run(&["sync", "-c", &f2, "--dry-run", "--detailed-exitcode"])
+        .expect(0);
+
+    // Live state equals the file.
+    let state = env.state();
+    let mut perms: Vec<&str> = state["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["systemDefault"] != true)
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    perms.sort_unstable();
+    let want: Vec<String> = (0..30)
+        .map(|i| {
+            if i < 5 {
+                format!("q{i:02}")
+            } else {
+                format!("p{i:02}")
+            }
+        })
+        .collect();
+    assert_eq!(perms, want);
+    let roles = state["roles"].as_array().unwrap();
+    let project_roles: BTreeMap<&str, BTreeSet<&str>> = roles
+        .iter()
+        .filter(|r| r["tenantId"].as_str().unwrap_or_default().is_empty())
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["permissionNames"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(project_roles.len(), 25);
+    assert!(project_roles.contains_key("s00") && !project_roles.contains_key("r00"));
+    assert_eq!(
+        project_roles["s01"],
+        BTreeSet::from(["q01", "q02", "q03"]),
+        "a renamed role kept its (renamed) permissions"
+    );
+    assert_eq!(roles.len(), 25 + 40, "project roles and two per tenant");
+    for i in 0..20 {
+        let s = &state["settings"][format!("t{i:02}")];
+        assert_eq!(s["sessionTokenExpiration"], if i < 10 { 20 } else { 15 });
+        assert_eq!(s["refreshTokenExpirationUnit"], "weeks");
+    }
+    let tenants = state["tenants"].as_array().unwrap();
+    assert!(tenants.iter().all(|t| t["defaultRoles"][0] == "s00"));
+    assert!(
+        tenants
+            .iter()
+            .all(|t| t["selfProvisioningDomains"].as_array().unwrap().len() == 1)
+    );
+
+    // Every update and delete of a role, permission or settings that the service accepted has
+    // its backup, on disk, taken before it.
+    let audit_text = std::fs::read_to_string(env.data_dir().join("audit.jsonl")).unwrap();
+    let mut checked = 0;
+    for r in audit_text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+    {
+        let kind = r["targetType"].as_str().unwrap_or_default();
+        if !["role", "permission", "settings"].contains(&kind)
+            || r["result"] != "ok"
+            || r["request"] == "create"
+        {
+            continue;
+        }
+        let backup = r["backup"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{kind} {} written without a backup: {r}", r["targetId"]));
+        assert!(Path::new(backup).exists(), "backup {backup} missing");
+        checked += 1;
+    }
+    assert!(
+        checked >= 5 + 5 + 10 + 10 + 5,
+        "only {checked} backed-up writes audited"
+    );
+    eprintln!(
+        "SOAK13: create converged in {runs_create} run(s), changes in {runs_change}; {checked} backed-up writes"
+    );
+}
