@@ -30,6 +30,14 @@ pub fn fingerprint(t: &descope_model::Tenant) -> String {
     format!("{hash:016x}")
 }
 
+/// The same hash of any JSON value (a role, a permission, a tenant's settings), keys sorted.
+#[must_use]
+pub fn fingerprint_value(v: &Value) -> String {
+    let mut canonical = String::new();
+    write_canonical(v, &mut canonical);
+    format!("{:016x}", canonical.bytes().fold(FNV_OFFSET, fnv))
+}
+
 fn fnv(h: u64, b: u8) -> u64 {
     (h ^ u64::from(b)).wrapping_mul(FNV_PRIME)
 }

@@ -6,7 +6,10 @@ use std::path::Path;
 
 use descope_api::Tenant;
 use descope_api::hash::FastMap;
-use descope_sync::{Plan, PlanOptions, ReadError, SavedPlan, TrustError};
+use descope_sync::{
+    LiveResources, Plan, PlanOptions, ReadError, ResourceChange, SavedPlan, SavedResources,
+    TrustError,
+};
 
 use crate::error::CliError;
 use crate::output::shown_path;
@@ -20,11 +23,18 @@ fn damaged_plan(path: &Path, what: &str) -> CliError {
     .hint("nothing was changed; a saved plan applies only what it shows: make a new one with `tenant sync --dry-run --out PLAN.json`, review it, and apply that")
 }
 
-/// Reads the saved plan at `path`, not yet trusted.
-pub fn read(path: &Path) -> Result<SavedPlan, CliError> {
+/// Reads the saved plan at `path` (its tenants, and its other kinds), not yet trusted.
+pub fn read(path: &Path) -> Result<(SavedPlan, SavedResources), CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::io(format!("cannot read {}: {e}", shown_path(path))))?;
-    SavedPlan::from_json(&text).map_err(|e| match e {
+    let tenants = read_tenants(path, &text)?;
+    let resources = SavedResources::from_json(&text).map_err(|what| damaged_plan(path, &what))?;
+    Ok((tenants, resources))
+}
+
+/// The tenants' part of a saved plan.
+fn read_tenants(path: &Path, text: &str) -> Result<SavedPlan, CliError> {
+    SavedPlan::from_json(text).map_err(|e| match e {
         ReadError::Unusable(why) => CliError::invalid(format!(
             "{}: not a usable plan file: {why}",
             shown_path(path)
@@ -76,4 +86,36 @@ pub fn checked(
         .hint("nothing was changed; make the plan again with this version: `tenant sync --dry-run --prune --out PLAN.json`"),
         TrustError::Damaged(what) => damaged_plan(path, &what),
     })
+}
+
+/// The other kinds' changes of a saved plan, once no object they read changed and every request
+/// is what its fields give.
+pub fn checked_resources(
+    saved: SavedResources,
+    path: &Path,
+    live: &LiveResources,
+    tenants: &Plan,
+    live_tenants: &[Tenant],
+    opts: &PlanOptions,
+) -> Result<Vec<ResourceChange>, CliError> {
+    let since = |keys: &[String], what: &str| {
+        let shown: Vec<&str> = keys.iter().take(10).map(String::as_str).collect();
+        format!(
+            "plan is stale: {} object(s) {what} since it was made ({}{})",
+            keys.len(),
+            shown.join(", "),
+            if keys.len() > 10 { ", …" } else { "" }
+        )
+    };
+    let hint = "nothing was changed; make a new plan with `sync --dry-run --out PLAN.json`, review it, and apply that";
+    saved
+        .into_resources(live, tenants, live_tenants, Some(opts))
+        .map_err(|e| match e {
+            TrustError::Changed(keys) => CliError::stale_plan(since(&keys, "changed")).hint(hint),
+            TrustError::Appeared(keys) => CliError::stale_plan(since(&keys, "appeared")).hint(hint),
+            TrustError::Damaged(what) => damaged_plan(path, &what),
+            TrustError::NoOptions | TrustError::OtherProject(_) => {
+                damaged_plan(path, "its options do not allow what it shows")
+            }
+        })
 }

@@ -356,3 +356,80 @@ fn tenant_sync_applies_settings_and_tenant_roles_and_leaves_project_sections_alo
         .collect();
     assert_eq!(writes, ["/v1/mgmt/tenant/settings"]);
 }
+
+#[test]
+fn a_saved_project_plan_applies_exactly_and_refuses_when_stale() {
+    let env = env();
+    let file = write(&env, "project.yaml", V1);
+    env.run(&["sync", "-c", &file, "--apply", "--yes"])
+        .expect(0);
+    let file2 = write(&env, "project2.yaml", &v2());
+    let plan = env.home().join("plan.json");
+    let plan = plan.to_str().unwrap();
+    env.run(&["sync", "-c", &file2, "--dry-run", "--out", plan])
+        .expect(0);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(plan).unwrap()).unwrap();
+    assert_eq!(doc["formatVersion"], 1);
+    let resources = doc["resources"].as_array().expect("resources in the plan");
+    assert!(
+        resources
+            .iter()
+            .any(|c| c["kind"] == "role" && c["renamedFrom"] == "editor"),
+        "{resources:?}"
+    );
+    assert!(
+        doc["resourceFingerprints"]["role:editor"].is_string(),
+        "{doc}"
+    );
+
+    // An edited request is refused.
+    let tampered = std::fs::read_to_string(plan).unwrap().replacen(
+        "\"newName\": \"author\"",
+        "\"newName\": \"owner\"",
+        1,
+    );
+    let bad = write(&env, "tampered.json", &tampered);
+    let r = env.run(&["sync", "--apply", "--plan", &bad, "--yes"]);
+    r.expect(1);
+    assert!(r.stderr.contains("edited or is damaged"), "{}", r.stderr);
+
+    // Applied as saved.
+    env.clear_journal();
+    env.run(&["sync", "--apply", "--plan", plan, "--yes"])
+        .expect(0);
+    assert!(role(&roles(&env), "author", None).is_some());
+    env.run(&["sync", "-c", &file2, "--dry-run", "--detailed-exitcode"])
+        .expect(0);
+
+    // A plan whose role changed since is stale.
+    let file3 = write(&env, "project3.yaml", &v3());
+    let plan3 = env.home().join("plan3.json");
+    let plan3 = plan3.to_str().unwrap();
+    env.run(&["sync", "-c", &file3, "--dry-run", "--prune", "--out", plan3])
+        .expect(0);
+    // Change `auditor` behind the plan's back.
+    let changed = v2()
+        .replace("    renamedFrom: projects:edit\n", "")
+        .replace("    renamedFrom: editor\n", "")
+        .replace(
+            "  - name: auditor\n",
+            "  - name: auditor\n    description: changed\n",
+        );
+    let file4 = write(&env, "project4.yaml", &changed);
+    env.run(&[
+        "sync",
+        "-c",
+        &file4,
+        "--apply",
+        "--yes",
+        "--only",
+        "role:auditor",
+    ])
+    .expect(0);
+    env.clear_journal();
+    let r = env.run(&["sync", "--apply", "--plan", plan3, "--yes"]);
+    r.expect(1);
+    assert!(r.stderr.contains("plan is stale"), "{}", r.stderr);
+    assert!(r.stderr.contains("role:auditor"), "{}", r.stderr);
+    assert!(env.writes().is_empty());
+}

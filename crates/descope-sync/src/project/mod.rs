@@ -13,6 +13,7 @@
 
 mod execute;
 mod plan;
+mod saved;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,7 @@ use crate::change::{Action, FieldChange, Plan, ResourceKind, Summary};
 
 pub use execute::{ProjectBackend, ProjectReport, execute_project};
 pub use plan::{ProjectPlanError, Reads, Scope, plan_project, settings_with};
+pub use saved::{ProjectDocument, SavedResources, fingerprint_key, resource_fingerprints};
 
 /// Most items sent in one batch request (the service documents no limit; reference §6).
 pub const BATCH_SIZE: usize = 500;
