@@ -754,3 +754,21 @@ async fn bad_configs_are_refused_without_showing_the_key() {
     };
     assert!(matches!(Client::new(zero), Err(ApiError::Config(_))));
 }
+
+#[tokio::test]
+async fn a_429_with_the_new_code_and_no_retry_after_is_a_rate_limit_too() {
+    // Production answers E170429 now (reference §10.1), and not every 429 has `Retry-After`.
+    let f = fake(|n, _| match n {
+        0 => Step::Reply(
+            429,
+            Vec::new(),
+            json!({"errorCode": "E170429", "errorDescription": "rate limit"}).to_string(),
+        ),
+        _ => ok(json!({"rateLimitTier": "t"})),
+    })
+    .await;
+    let c = client(&f.url);
+    assert_eq!(c.license().await.unwrap().rate_limit_tier, "t");
+    assert_eq!(f.seen().len(), 2, "retried once, after the default wait");
+    assert_eq!(c.gate_stats().limit, 2, "treated as a rate limit: concurrency halved");
+}

@@ -80,12 +80,19 @@ pub(crate) async fn seed(State(app): State<Arc<App>>, body: Bytes) -> ApiResult 
 
 /// `GET /__emulator/journal`.
 pub(crate) async fn get_journal(State(app): State<Arc<App>>) -> ApiResult {
-    ok_json(&app.journal.to_json())
+    let mut journal = app.journal.to_json();
+    let (lockouts, limited) = app.faults.counters();
+    if let Some(map) = journal.as_object_mut() {
+        map.insert("lockouts".into(), lockouts.into());
+        map.insert("rateLimited".into(), limited.into());
+    }
+    ok_json(&journal)
 }
 
 /// `DELETE /__emulator/journal`.
 pub(crate) async fn clear_journal(State(app): State<Arc<App>>) -> ApiResult {
     app.journal.clear();
+    app.faults.clear_counters();
     ok_empty()
 }
 

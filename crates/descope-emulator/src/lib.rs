@@ -24,7 +24,7 @@
 //! | unknown path | 404 | `E011404` |
 //! | known path, wrong method | 405 | `E011405` |
 //! | request body over the size limit | 413 | `E011413` |
-//! | rate limit (fault) | 429 + `Retry-After` | `E130429` |
+//! | rate limit (fault) | 429 + `Retry-After` (+ `RateLimit-*` headers on every answer) | `E170429` (`E130429` with `rateLimitCode`) |
 //! | injected failure (fault) | 503 | `E011503` |
 //! | the change could not be saved to the state file ([`Config::save_every_change`]; the change is undone) | 507 | [`STATE_NOT_SAVED`] |
 //!
@@ -138,10 +138,36 @@ pub struct Faults {
     pub drop_rate: f64,
     /// Fixed-window request limit; over it the answer is 429 with `Retry-After`.
     pub rate_limit: Option<RateLimit>,
+    /// Seconds of lockout after a request over a limit: every request in it is answered 429 with
+    /// `Retry-After` = the time left (0: no lockout, the plain window).
+    pub rate_limit_lockout_secs: u64,
+    /// Limits of their own for route families, by path prefix (the longest match wins); a
+    /// request on such a route counts against its limit instead of `rate_limit`.
+    pub route_limits: Vec<RouteLimit>,
+    /// The error code of a 429 body: `E170429` (what production sends now; the default) or
+    /// `E130429`.
+    pub rate_limit_code: Option<String>,
+    /// Leave out the `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` headers that
+    /// otherwise come with every answer while a limit applies.
+    pub no_rate_headers: bool,
+}
+
+/// The 429 code production sends now (reference §10.1).
+pub const RATE_LIMIT_CODE: &str = "E170429";
+/// The 429 code of older answers.
+pub const RATE_LIMIT_CODE_OLD: &str = "E130429";
+
+/// A limit of its own for the routes under `prefix` (e.g. `/v1/mgmt/user` = 500/60).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RouteLimit {
+    pub prefix: String,
+    pub requests: u32,
+    pub window_secs: u64,
 }
 
 impl Faults {
-    /// Checks that rates are probabilities and the rate limit is usable.
+    /// Checks that rates are probabilities and the rate limits are usable.
     pub fn validate(&self) -> Result<(), String> {
         for (name, rate) in [("failRate", self.fail_rate), ("dropRate", self.drop_rate)] {
             if !(0.0..=1.0).contains(&rate) {
@@ -156,8 +182,49 @@ impl Faults {
                 return Err("rateLimit.windowSecs must be at least 1".to_owned());
             }
         }
-        Ok(())
+        for r in &self.route_limits {
+            if !r.prefix.starts_with('/') {
+                return Err(format!(
+                    "routeLimits: prefix {:?} must start with /",
+                    r.prefix
+                ));
+            }
+            if r.requests == 0 || r.window_secs == 0 {
+                return Err(format!(
+                    "routeLimits: {} needs at least 1 request per window of at least 1 second",
+                    r.prefix
+                ));
+            }
+        }
+        match self.rate_limit_code.as_deref() {
+            None | Some(RATE_LIMIT_CODE | RATE_LIMIT_CODE_OLD) => Ok(()),
+            Some(other) => Err(format!(
+                "rateLimitCode must be {RATE_LIMIT_CODE} or {RATE_LIMIT_CODE_OLD}, got {other:?}"
+            )),
+        }
     }
+}
+
+/// Parses `PREFIX=N/SECS` as given to `--route-limit` (e.g. `/v1/mgmt/user=500/60`).
+pub fn parse_route_limit(s: &str) -> Result<RouteLimit, String> {
+    let (prefix, limit) = s.split_once('=').ok_or_else(|| {
+        format!("invalid route limit '{s}': expected PREFIX=N/SECS, e.g. /v1/mgmt/user=500/60")
+    })?;
+    let prefix = prefix.trim();
+    if !prefix.starts_with('/') {
+        return Err(format!(
+            "invalid route limit '{s}': the prefix must be a path starting with /"
+        ));
+    }
+    let RateLimit {
+        requests,
+        window_secs,
+    } = parse_rate_limit(limit)?;
+    Ok(RouteLimit {
+        prefix: prefix.to_owned(),
+        requests,
+        window_secs,
+    })
 }
 
 /// At most `requests` requests admitted per fixed window of `window_secs` seconds.
@@ -428,7 +495,28 @@ mod tests {
         .unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"latencyMs":0,"failRate":0.0,"dropRate":0.0,"rateLimit":{"requests":5,"windowSecs":2}})
+            serde_json::json!({"latencyMs":0,"failRate":0.0,"dropRate":0.0,"rateLimit":{"requests":5,"windowSecs":2},
+                "rateLimitLockoutSecs":0,"routeLimits":[],"rateLimitCode":null,"noRateHeaders":false})
         );
+        f.rate_limit = None;
+        f.rate_limit_code = Some("E999999".into());
+        assert!(f.validate().is_err());
+        f.rate_limit_code = Some(RATE_LIMIT_CODE_OLD.into());
+        f.route_limits = vec![RouteLimit {
+            prefix: "v1/user".into(),
+            requests: 1,
+            window_secs: 1,
+        }];
+        assert!(f.validate().is_err(), "a prefix must be a path");
+        assert_eq!(
+            parse_route_limit("/v1/mgmt/user=500/60"),
+            Ok(RouteLimit {
+                prefix: "/v1/mgmt/user".into(),
+                requests: 500,
+                window_secs: 60
+            })
+        );
+        assert!(parse_route_limit("/v1/mgmt/user").is_err());
+        assert!(parse_route_limit("user=5/1").is_err());
     }
 }

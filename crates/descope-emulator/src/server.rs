@@ -129,13 +129,29 @@ async fn handle(routers: Arc<Routers>, req: Request<Incoming>) -> Result<Respons
     let mut pending = app.journal.begin(req.method().as_str(), &path);
     pending.entry.target = query_target(req.uri());
 
-    match app.faults.admit(Instant::now()) {
-        Err(retry_after) => {
-            pending.entry.status = 429;
-            return Ok(rate_limited(retry_after));
+    let admission = app.faults.admit(Instant::now(), &path);
+    let with_headers = |mut response: Response<Body>| {
+        if let Some(h) = admission.headers {
+            let headers = response.headers_mut();
+            headers.insert("ratelimit-limit", HeaderValue::from(h.limit));
+            headers.insert("ratelimit-remaining", HeaderValue::from(h.remaining));
+            headers.insert("ratelimit-reset", HeaderValue::from(h.reset));
         }
-        Ok(latency) if !latency.is_zero() => tokio::time::sleep(latency).await,
-        Ok(_) => {}
+        response
+    };
+    if let Some(retry_after) = admission.limited {
+        pending.entry.status = 429;
+        let old =
+            app.faults.faults().rate_limit_code.as_deref() == Some(crate::RATE_LIMIT_CODE_OLD);
+        let code = if old {
+            crate::RATE_LIMIT_CODE_OLD
+        } else {
+            crate::RATE_LIMIT_CODE
+        };
+        return Ok(with_headers(rate_limited(retry_after, code)));
+    }
+    if !admission.latency.is_zero() {
+        tokio::time::sleep(admission.latency).await;
     }
     let draw = app.faults.draw();
 
@@ -148,7 +164,7 @@ async fn handle(routers: Arc<Routers>, req: Request<Incoming>) -> Result<Respons
             format!("Request bodies are limited to {MAX_BODY} bytes"),
         );
         pending.entry.status = e.status.as_u16();
-        return Ok(axum::response::IntoResponse::into_response(e));
+        return Ok(with_headers(axum::response::IntoResponse::into_response(e)));
     }
     let bytes = axum::body::to_bytes(Body::new(body), MAX_BODY)
         .await
@@ -166,7 +182,7 @@ async fn handle(routers: Arc<Routers>, req: Request<Incoming>) -> Result<Respons
                 "The service is temporarily unavailable (injected fault); retry later",
             );
             pending.entry.status = e.status.as_u16();
-            return Ok(axum::response::IntoResponse::into_response(e));
+            return Ok(with_headers(axum::response::IntoResponse::into_response(e)));
         }
         Draw::Proceed(point) => point,
     };
@@ -196,7 +212,7 @@ async fn handle(routers: Arc<Routers>, req: Request<Incoming>) -> Result<Respons
         return Err(Dropped);
     }
     pending.entry.status = response.status().as_u16();
-    Ok(response)
+    Ok(with_headers(response))
 }
 
 fn content_length(headers: &HeaderMap) -> Option<usize> {
@@ -208,10 +224,10 @@ fn content_length(headers: &HeaderMap) -> Option<usize> {
         .ok()
 }
 
-fn rate_limited(retry_after: u64) -> Response<Body> {
+fn rate_limited(retry_after: u64, code: &'static str) -> Response<Body> {
     let e = ApiError::new(
         StatusCode::TOO_MANY_REQUESTS,
-        "E130429",
+        code,
         "https://docs.descope.com/rate-limit",
         "API rate limit exceeded.",
     );

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{default_emulator, emulator, error_code};
+use common::{Reply, default_emulator, emulator, error_code};
 use descope_emulator::{Config, Faults, RateLimit};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -39,17 +39,23 @@ async fn rate_limit_answers_429_with_retry_after_and_changes_nothing() {
     assert_eq!(r.status, 429);
     assert_eq!(
         r.body,
-        json!({"errorCode": "E130429", "errorDescription": "https://docs.descope.com/rate-limit",
+        json!({"errorCode": "E170429", "errorDescription": "https://docs.descope.com/rate-limit",
                "errorMessage": "API rate limit exceeded."})
     );
     let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let header = |name: &str| -> u64 { r.headers[name].to_str().unwrap().parse().unwrap() };
+    assert_eq!(header("ratelimit-limit"), 3);
+    assert_eq!(header("ratelimit-remaining"), 0);
+    assert_eq!(header("ratelimit-reset"), retry);
 
     // The limit can be lifted at runtime; the refused create left nothing behind.
     let r = emu.admin_send(Method::PUT, "faults", Some(json!({}))).await;
     assert_eq!(
         r.body,
-        json!({"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0, "rateLimit": null})
+        json!({"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0, "rateLimit": null,
+               "rateLimitLockoutSecs": 0, "routeLimits": [], "rateLimitCode": null,
+               "noRateHeaders": false})
     );
     let r = emu.get("/v1/mgmt/tenant?id=t3").await;
     assert_eq!(r.status, 404);
@@ -222,7 +228,53 @@ async fn journal_records_requests_and_admin_is_exempt() {
         200
     );
     let j = emu.admin_get("journal").await;
-    assert_eq!(j, json!({"requests": [], "maxInFlight": 0}));
+    assert_eq!(
+        j,
+        json!({"requests": [], "maxInFlight": 0, "lockouts": 0, "rateLimited": 0})
+    );
+}
+
+#[tokio::test]
+async fn a_lockout_answers_every_request_429_with_the_time_left_and_is_counted() {
+    let emu = emulator(with_faults(
+        Faults {
+            rate_limit: Some(RateLimit {
+                requests: 2,
+                window_secs: 60,
+            }),
+            rate_limit_lockout_secs: 120,
+            rate_limit_code: Some("E130429".into()),
+            ..Faults::default()
+        },
+        0,
+    ))
+    .await;
+    let first = emu.create("a", "A").await;
+    assert_eq!(first.status, 200);
+    let remaining = |r: &Reply| -> u64 {
+        r.headers["ratelimit-remaining"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(remaining(&first), 1, "headers come with every answer");
+    assert_eq!(emu.create("b", "B").await.status, 200);
+    let over = emu.create("c", "C").await;
+    assert_eq!(over.status, 429);
+    assert_eq!(over.body["errorCode"], "E130429");
+    let retry: u64 = over.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((119..=120).contains(&retry), "Retry-After {retry}");
+    // Locked out: even a read is refused, with the time left.
+    let read = emu.get("/v1/mgmt/tenant/all").await;
+    assert_eq!(read.status, 429);
+    let j = emu.admin_get("journal").await;
+    assert_eq!(j["lockouts"], 1);
+    assert_eq!(j["rateLimited"], 2);
 }
 
 #[tokio::test]

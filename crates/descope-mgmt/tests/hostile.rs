@@ -1431,6 +1431,7 @@ fn fault_soak_of_500_tenants_converges_with_every_write_backed_up_and_audited() 
             requests: 200,
             window_secs: 1,
         }),
+        ..descope_emulator::Faults::default()
     };
     let env = TestEnv::with_faults(bin(), faults, 20_260_601);
     let first: Vec<_> = (0..500)
@@ -1725,6 +1726,7 @@ fn fault_soak_of_roles_permissions_and_settings_converges_with_every_change_back
             requests: 200,
             window_secs: 1,
         }),
+        ..descope_emulator::Faults::default()
     };
     let env = TestEnv::with_faults(bin(), faults, 20_261_202);
     let f1 = write_file(env.home(), "first.yaml", project_yaml(40, 30, 20, 0, 15));

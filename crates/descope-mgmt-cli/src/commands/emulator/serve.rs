@@ -37,6 +37,20 @@ pub struct EmulatorServeArgs {
     /// Requests allowed per window, as N/SECS (e.g. 100/60)
     #[arg(long, value_name = "N/SECS")]
     pub rate_limit: Option<String>,
+    /// After a request over a limit, answer every request 429 for this many seconds (the
+    /// service's lockout; 0: the plain window)
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub rate_limit_lockout: u64,
+    /// A limit of its own for a route family, as PREFIX=N/SECS (e.g. /v1/mgmt/user=500/60;
+    /// repeatable)
+    #[arg(long, value_name = "PREFIX=N/SECS")]
+    pub route_limit: Vec<String>,
+    /// Error code of 429 answers: E170429 (what the service sends now) or E130429
+    #[arg(long, value_name = "CODE", default_value = "E170429", value_parser = ["E170429", "E130429"])]
+    pub rate_limit_code: String,
+    /// Leave out the RateLimit-Limit, -Remaining and -Reset headers of every answer
+    #[arg(long)]
+    pub no_rate_headers: bool,
     /// Seed of the fault generator
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
@@ -63,6 +77,15 @@ pub async fn run(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
             CliError::usage(format!("--rate-limit: {e}"))
                 .hint("write N/SECS, e.g. --rate-limit 100/60")
         })?;
+    let route_limits = args
+        .route_limit
+        .iter()
+        .map(|r| descope_emulator::parse_route_limit(r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            CliError::usage(format!("--route-limit: {e}"))
+                .hint("write PREFIX=N/SECS, e.g. --route-limit /v1/mgmt/user=500/60")
+        })?;
     let defaults = descope_emulator::Config::default();
     let config = descope_emulator::Config {
         project_id: ctx.global.project_id.clone().unwrap_or(defaults.project_id),
@@ -78,6 +101,10 @@ pub async fn run(ctx: &Ctx, args: &EmulatorServeArgs) -> CliResult {
             fail_rate: check_probability("--fail-rate", args.fail_rate)?,
             drop_rate: check_probability("--drop-rate", args.drop_rate)?,
             rate_limit,
+            rate_limit_lockout_secs: args.rate_limit_lockout,
+            route_limits,
+            rate_limit_code: Some(args.rate_limit_code.clone()),
+            no_rate_headers: args.no_rate_headers,
         },
         seed: args.seed,
     };
