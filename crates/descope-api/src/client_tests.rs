@@ -770,5 +770,9 @@ async fn a_429_with_the_new_code_and_no_retry_after_is_a_rate_limit_too() {
     let c = client(&f.url);
     assert_eq!(c.license().await.unwrap().rate_limit_tier, "t");
     assert_eq!(f.seen().len(), 2, "retried once, after the default wait");
-    assert_eq!(c.gate_stats().limit, 2, "treated as a rate limit: concurrency halved");
+    assert_eq!(
+        c.gate_stats().limit,
+        2,
+        "treated as a rate limit: concurrency halved"
+    );
 }

@@ -11,7 +11,7 @@ use futures::StreamExt;
 
 use crate::change::{Action, Plan, ResourceKind};
 use crate::execute::{Backend, ExecuteOptions, Outcome, Report, run_waves, to_back_up};
-use crate::project::{BATCH_SIZE, ProjectPlan, ResourceChange};
+use crate::project::resource::{BATCH_SIZE, ProjectPlan, ResourceChange};
 
 /// The writes of the kinds beyond tenants, on top of the tenant [`Backend`]. Like its writes,
 /// each answers `Ok(outcome)`, and `Err` only for what must stop the whole run at once (the audit

@@ -5,7 +5,7 @@ use descope_spec::{Spec, SpecErrors};
 
 use crate::change::{FieldChange, PlanOptions};
 use crate::plan::PlanError;
-use crate::project::{LiveResources, ProjectPlan};
+use crate::project::resource::{LiveResources, ProjectPlan};
 
 /// Which sections a plan covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

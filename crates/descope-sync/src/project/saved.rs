@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::change::{Action, FieldChange, Plan, PlanOptions, ResourceKind, Summary};
 use crate::document::PlanDocument;
 use crate::fingerprint::fingerprint_value;
-use crate::project::{LiveResources, ProjectPlan, ResourceChange, ResourceRequest};
+use crate::project::resource::{LiveResources, ProjectPlan, ResourceChange, ResourceRequest};
 use crate::trust::TrustError;
 
 /// The whole plan's document: the tenants' document with the other kinds beside it.
