@@ -12,6 +12,7 @@ pub use crate::commands::backup::BackupCommand;
 pub use crate::commands::completions::CompletionsArgs;
 pub use crate::commands::config::ConfigCommand;
 pub use crate::commands::emulator::EmulatorCommand;
+pub use crate::commands::export::ExportArgs;
 pub use crate::commands::flow::FlowCommand;
 pub use crate::commands::tenant::TenantCommand;
 pub use crate::commands::theme::ThemeCommand;
@@ -31,6 +32,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The whole project (permissions, roles, tenants with settings and roles) as one file
+    #[command(after_help = ex::EXPORT)]
+    Export(ExportArgs),
     /// Tenants: list, get, create, update, delete, sync, export, restore
     #[command(after_help = ex::TENANT)]
     #[command(subcommand)]

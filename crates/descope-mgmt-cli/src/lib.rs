@@ -184,9 +184,10 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
 async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
-        audit, backup, completions, config, doctor, emulator, flow, tenant, theme,
+        audit, backup, completions, config, doctor, emulator, export, flow, tenant, theme,
     };
     match command {
+        Command::Export(a) => export::run(ctx, &a).await,
         Command::Tenant(cmd) => tenant::run(ctx, cmd).await,
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,
