@@ -34,7 +34,7 @@ pub use export::{
 };
 pub use live::{
     ExportFilter, ExportKind, LiveProject, ProjectExport, desired_permission, desired_role,
-    desired_settings, project_from_live,
+    desired_settings, live_duration, project_from_live,
 };
 pub use load::{MAX_FILE_BYTES, load, parse};
 #[doc(hidden)]

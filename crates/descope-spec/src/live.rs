@@ -180,8 +180,13 @@ fn role_label(r: &Role) -> String {
     }
 }
 
-/// A live duration in the file's terms, or why the file cannot hold it.
-fn live_duration(e: Expiration) -> Result<Duration, String> {
+/// A live duration (the service's value and unit) in the file's terms, in canonical form, or why
+/// a file cannot hold it: seconds that are not whole minutes, zero, or too long. A planner can
+/// compare a file's duration with a live one through it (300 seconds is `5m`).
+///
+/// # Errors
+/// The reason, in the user's words (`the service holds 90 seconds, …`).
+pub fn live_duration(e: Expiration) -> Result<Duration, String> {
     let minutes = match e.unit {
         Unit::Seconds if !e.value.is_multiple_of(60) => {
             return Err(format!(
@@ -243,12 +248,8 @@ pub fn desired_settings(
                         key,
                         &format!(
                             "the service holds {} {}, which is not a whole number in minutes, hours, days or weeks",
-                            s.extra
-                                .get(wire_key)
-                                .map_or_else(|| "?".to_owned(), ToString::to_string),
-                            s.extra
-                                .get(unit_key)
-                                .map_or_else(|| "?".to_owned(), ToString::to_string),
+                            shown(s.extra.get(wire_key), "no value"),
+                            shown(s.extra.get(unit_key), "no unit"),
                         ),
                     );
                 } else if i == 3 && s.enable_inactivity {
@@ -294,6 +295,15 @@ pub fn desired_settings(
             }),
         }),
         ..DesiredSettings::default()
+    }
+}
+
+/// A wire value as the user reads it: text without quotes, anything else as JSON.
+fn shown(v: Option<&serde_json::Value>, missing: &str) -> String {
+    match v {
+        None | Some(serde_json::Value::Null) => missing.to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
     }
 }
 

@@ -424,7 +424,7 @@ fn the_live_project_is_exported_whole_and_valid() {
         out.warnings,
         [
             "tenant `acme`: settings.stepupTokenExpiration left out of the export (unmanaged: a sync keeps the live value): the service holds 90 seconds, not a whole number of minutes (the file's smallest unit)",
-            "tenant `globex`: settings.refreshTokenExpiration left out of the export (unmanaged: a sync keeps the live value): the service holds 3 \"months\", which is not a whole number in minutes, hours, days or weeks",
+            "tenant `globex`: settings.refreshTokenExpiration left out of the export (unmanaged: a sync keeps the live value): the service holds 3 months, which is not a whole number in minutes, hours, days or weeks",
         ]
     );
     let acme = &out.project.tenants[0];
