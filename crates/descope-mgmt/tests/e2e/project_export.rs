@@ -166,6 +166,14 @@ fn export_writes_the_whole_project_as_a_valid_file_and_sends_no_write() {
     );
     let text = std::fs::read_to_string(&file).unwrap();
     insta::assert_snapshot!("project_export_seeded", text);
+    // globex holds 600 and 7200 seconds: whole minutes, written in the largest exact unit.
+    let globex = text.split("  - id: globex\n").nth(1).unwrap();
+    let globex = globex.split("  - id: ").next().unwrap();
+    assert!(
+        globex.contains("      enabled: false\n      sessionTokenExpiration: 10m\n      refreshTokenExpiration: 2h\n      inactivityTimeout: \"off\"\n"),
+        "{globex}"
+    );
+    assert!(!globex.contains("stepupTokenExpiration"), "{globex}");
     assert!(!text.contains("Impersonate") && !text.contains("SSO Admin"));
     env.run(&["config", "validate", file.to_str().unwrap()])
         .expect(0);
@@ -232,4 +240,26 @@ fn only_patterns_pick_kinds_and_a_bad_one_is_a_usage_error_before_any_request() 
     bad.expect(64);
     assert!(bad.stderr.contains("not a kind"), "{}", bad.stderr);
     assert!(env.journal().is_empty());
+}
+
+#[test]
+fn an_empty_project_exports_empty_sections_without_its_system_permissions() {
+    let env = env();
+    let run = env.run(&["export"]);
+    run.expect(0);
+    assert!(
+        run.stdout
+            .ends_with("\npermissions: []\nroles: []\ntenants: []\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("Exported 0 permission(s), 0 role(s), 0 tenant(s), settings of 0 tenant(s), 0 tenant role(s)"),
+        "{}",
+        run.stderr
+    );
+    let file = env.home().join("empty.yaml");
+    std::fs::write(&file, &run.stdout).unwrap();
+    env.run(&["config", "validate", file.to_str().unwrap()])
+        .expect(0);
 }
