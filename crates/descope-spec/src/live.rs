@@ -480,8 +480,9 @@ pub fn project_from_live(live: &LiveProject, filter: &ExportFilter) -> ProjectEx
         desired.roles = tenant_roles;
         tenants.push(desired);
     }
+    let ids: HashSet<&str> = live.tenants.iter().map(|t| t.id.as_str()).collect();
     for (t, list) in &by_tenant {
-        if !live.tenants.iter().any(|x| x.id == *t) && filter.covers(ExportKind::TenantRole) {
+        if !ids.contains(t) && filter.covers(ExportKind::TenantRole) {
             warnings.push(format!(
                 "{} role(s) of tenant `{t}` left out of the export: the tenant is not in the project's tenant list",
                 list.len()

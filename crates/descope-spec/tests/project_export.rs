@@ -582,3 +582,50 @@ fn settings_not_read_stay_unmanaged() {
     );
     assert!(warnings.is_empty());
 }
+
+#[test]
+fn what_a_file_cannot_say_is_left_out_with_a_warning() {
+    let mut live = live();
+    live.tenants[1]
+        .custom_attributes
+        .insert("meta".into(), json!({"nested": true}));
+    let orphan = Role {
+        name: "stray".into(),
+        tenant_id: Some("gone".into()),
+        ..Role::default()
+    };
+    let blank = Role {
+        name: " ".into(),
+        ..Role::default()
+    };
+    let odd = Role {
+        name: "odd".into(),
+        permission_names: vec![String::new()],
+        ..Role::default()
+    };
+    live.roles.as_mut().unwrap().extend([orphan, blank, odd]);
+    let out = project_from_live(&live, &ExportFilter::default());
+    let globex = &out.project.tenants[1];
+    assert_eq!(globex.custom_attributes, None);
+    let odd = out
+        .project
+        .roles
+        .iter()
+        .flatten()
+        .find(|r| r.name == "odd")
+        .unwrap();
+    assert_eq!(odd.permissions, None);
+    for needle in [
+        "tenant `globex`: customAttributes left out",
+        "1 role(s) of tenant `gone` left out",
+        "a project role with the empty name \" \" left out",
+        "role `odd`: permissions left out",
+    ] {
+        assert!(
+            out.warnings.iter().any(|w| w.contains(needle)),
+            "{needle} not in {:#?}",
+            out.warnings
+        );
+    }
+    reload(&project_to_yaml(&out.project));
+}
