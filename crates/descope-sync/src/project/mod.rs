@@ -17,7 +17,8 @@ mod plan;
 use std::collections::BTreeMap;
 
 use descope_model::{
-    Permission, PermissionRequest, PermissionUpdate, Role, RoleRequest, RoleUpdate, SessionSettings,
+    Permission, PermissionRequest, PermissionUpdate, Role, RoleRequest, RoleUpdate,
+    SessionSettings,
 };
 use serde::{Deserialize, Serialize};
 
