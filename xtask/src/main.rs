@@ -18,7 +18,7 @@ use std::process::{Command, ExitCode};
 
 use scenarios::{Env, Results, Sizes};
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only 1,2,3,4,5,6]
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only 1,2,3,4,5,6,7]
        cargo xtask gen [--check]";
 
 fn main() -> ExitCode {
@@ -142,13 +142,14 @@ fn bench(args: &[String]) -> Result<bool, String> {
 
     let mut res = Results::default();
     type Scenario = fn(&Env, &Sizes, &mut Results) -> Result<(), String>;
-    let all: [(u8, Scenario); 6] = [
+    let all: [(u8, Scenario); 7] = [
         (1, scenarios::plan),
         (2, scenarios::apply),
         (3, scenarios::rate_limit),
         (4, scenarios::sdk),
         (5, scenarios::startup),
         (6, scenarios::export),
+        (7, scenarios::roles),
     ];
     for (n, f) in all {
         if wants(n) {

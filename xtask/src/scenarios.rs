@@ -1,7 +1,7 @@
 //! The benchmark scenarios of docs/benchmarks.md (issue #7): plan at scale, apply throughput, at
-//! the rate limit, against the Python SDK, startup, export. Each one starts its own emulator
-//! process, sets it up through the admin API and times `descope-mgmt` (or the SDK script) as a
-//! child process.
+//! the rate limit, against the Python SDK, startup, export; and (issue 13) the requests that
+//! 1,000 roles and permissions cost. Each one starts its own emulator process, sets it up through
+//! the admin API and times `descope-mgmt` (or the SDK script) as a child process.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub struct Sizes {
     pub list_runs: usize,
     pub export_tenants: usize,
     pub export_runs: usize,
+    /// Project roles (and as many permissions) that scenario 7 syncs.
+    pub roles: usize,
 }
 
 impl Sizes {
@@ -47,6 +49,7 @@ impl Sizes {
             list_runs: 30,
             export_tenants: 100_000,
             export_runs: 5,
+            roles: 1_000,
         }
     }
 
@@ -66,6 +69,7 @@ impl Sizes {
             list_runs: 3,
             export_tenants: 2_000,
             export_runs: 1,
+            roles: 1_000,
         }
     }
 }
@@ -722,6 +726,105 @@ pub fn export(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String>
         format!("{} ({m:.0} MB)", fmt_s(w)),
         "< 2 s",
         Some(w < 2.0),
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Roles and permissions at scale: requests, not time
+
+/// A project file with `n` permissions and `n` project roles (each holding two of the
+/// permissions) and no tenants.
+fn write_roles_yaml(path: &Path, n: usize) -> Result<(), String> {
+    let mut s = String::with_capacity(n * 120);
+    s.push_str("permissions:\n");
+    for i in 0..n {
+        let _ = writeln!(s, "  - name: perm-{i:05}\n    description: Permission {i}");
+    }
+    s.push_str("roles:\n");
+    for i in 0..n {
+        let _ = writeln!(
+            s,
+            "  - name: role-{i:05}\n    description: Role {i}\n    permissions: [perm-{i:05}, perm-{:05}]",
+            (i + 1) % n
+        );
+    }
+    s.push_str("tenants: []\n");
+    std::fs::write(path, s).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// `sync --config FILE --apply --yes` of `n` project roles and `n` permissions into an empty
+/// project: how many requests it sends (the batch endpoints make it a handful, not 2n), checked
+/// against what the emulator then holds.
+pub fn roles(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String> {
+    eprintln!("[7] roles and permissions at scale");
+    let n = sizes.roles;
+    let emu = Emulator::start(&env.bin)?;
+    emu.faults(0, None)?;
+    let file = env.scratch.join(format!("roles-{n}.yaml"));
+    write_roles_yaml(&file, n)?;
+    emu.clear_journal()?;
+    let home = emu::fresh_home(&env.scratch, "home-roles")?;
+    let err = env.scratch.join("roles.stderr");
+    let mut cmd = emu.cli(&env.bin, &home);
+    cmd.args(["sync", "--config"])
+        .arg(&file)
+        .args(["--apply", "--yes"]);
+    let run = measure::run(&cmd, None, &err, false)?;
+    check(&run, "sync --apply", &err)?;
+    let journal = emu.journal()?;
+    let state = emu.admin("GET", "/__emulator/state", None)?;
+    let count = |key: &str| {
+        state[key].as_array().map_or(0, |a| {
+            a.iter()
+                .filter(|x| x["systemDefault"].as_bool() != Some(true))
+                .count()
+        })
+    };
+    let (roles, permissions) = (count("roles"), count("permissions"));
+    let whole = state["roles"].as_array().map_or(0, |a| {
+        a.iter()
+            .filter(|r| r["permissionNames"].as_array().map(Vec::len) == Some(2))
+            .count()
+    });
+    if whole != n {
+        return Err(format!(
+            "after sync {whole} of {n} roles hold their two permissions"
+        ));
+    }
+    if roles != n || permissions != n {
+        return Err(format!(
+            "after sync the emulator holds {roles} roles and {permissions} permissions, not {n} of each"
+        ));
+    }
+    let mut by_path: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for e in &journal.entries {
+        *by_path
+            .entry(e.path.split('?').next().unwrap_or_default())
+            .or_default() += 1;
+    }
+    let total = journal.entries.len();
+    progress(&format!(
+        "{n} roles + {n} permissions: {total} requests in {}",
+        fmt_s(run.wall.as_secs_f64())
+    ));
+    let _ = write!(
+        res.details,
+        "### 7. Roles and permissions at scale\n\n`sync --config project.yaml --apply --yes` of {n} permissions and {n} project \
+         roles (two permissions each) into an empty project, counted from the emulator's journal; the emulator then \
+         holds exactly those. Wall {}.\n\n| request | count |\n|---|---:|\n",
+        fmt_s(run.wall.as_secs_f64())
+    );
+    for (path, c) in &by_path {
+        let _ = writeln!(res.details, "| `{path}` | {c} |");
+    }
+    let _ = writeln!(res.details, "| **total** | **{total}** |\n");
+    res.row(
+        "7 roles",
+        format!("`sync --apply`, {n} roles + {n} permissions, empty project: requests"),
+        format!("{total} (vs {} one by one)", 2 * n),
+        "≤ 20",
+        Some(total <= 20),
     );
     Ok(())
 }

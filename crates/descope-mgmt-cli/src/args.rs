@@ -12,6 +12,7 @@ pub use crate::commands::backup::BackupCommand;
 pub use crate::commands::completions::CompletionsArgs;
 pub use crate::commands::config::ConfigCommand;
 pub use crate::commands::emulator::EmulatorCommand;
+pub use crate::commands::export::ExportArgs;
 pub use crate::commands::flow::FlowCommand;
 pub use crate::commands::sync::SyncArgs;
 pub use crate::commands::tenant::TenantCommand;
@@ -35,6 +36,9 @@ pub enum Command {
     /// Plan or apply the whole project file: permissions, roles, tenants, settings
     #[command(after_help = ex::SYNC)]
     Sync(SyncArgs),
+    /// The whole project (permissions, roles, tenants with settings and roles) as one file
+    #[command(after_help = ex::EXPORT)]
+    Export(ExportArgs),
     /// Tenants: list, get, create, update, delete, sync, export, restore
     #[command(after_help = ex::TENANT)]
     #[command(subcommand)]

@@ -17,6 +17,14 @@ Exit codes:
   0 ok, 1 error, 2 changes pending (--detailed-exitcode), 3 apply finished with failures,
   64 usage error, 130 interrupted.";
 
+pub const EXPORT: &str = "\
+Examples:
+  descope-mgmt export -f project.yaml
+  # Without the session settings (no request per tenant); they stay unmanaged
+  descope-mgmt export --no-settings -f project.yaml
+  # Only the roles whose name starts with admin- and the roles of tenant acme
+  descope-mgmt export --only 'role:admin-*' --only 'tenant-role:acme/*'";
+
 pub const TENANT: &str = "\
 Examples:
   descope-mgmt tenant list

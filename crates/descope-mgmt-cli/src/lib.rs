@@ -185,10 +185,11 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
 async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
-        audit, backup, completions, config, doctor, emulator, flow, sync, tenant, theme,
+        audit, backup, completions, config, doctor, emulator, export, flow, sync, tenant, theme,
     };
     match command {
         Command::Sync(a) => sync::run(ctx, &a).await,
+        Command::Export(a) => export::run(ctx, &a).await,
         Command::Tenant(cmd) => tenant::run(ctx, cmd).await,
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,

@@ -17,6 +17,7 @@
 mod diagnostic;
 mod export;
 mod fast;
+mod live;
 mod load;
 mod raw;
 mod refs;
@@ -30,6 +31,10 @@ use std::path::PathBuf;
 pub use diagnostic::{Diagnostic, SpecErrors};
 pub use export::{
     DesiredProject, desired_from_live, project_to_yaml, to_yaml, unexpressed_attribute,
+};
+pub use live::{
+    ExportFilter, ExportKind, LiveProject, ProjectExport, desired_permission, desired_role,
+    desired_settings, live_duration, project_from_live,
 };
 pub use load::{MAX_FILE_BYTES, load, parse};
 #[doc(hidden)]

@@ -8,6 +8,7 @@ pub mod completions;
 pub mod config;
 pub mod doctor;
 pub mod emulator;
+pub mod export;
 pub mod flow;
 pub mod sync;
 pub mod tenant;

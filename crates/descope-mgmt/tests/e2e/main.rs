@@ -5,6 +5,7 @@ mod foundation;
 mod input;
 mod network;
 mod plan_golden;
+mod project_export;
 mod project_file;
 mod project_sync;
 mod reliability;
