@@ -27,6 +27,17 @@ use crate::wait::{
     FIRST_ANSWER_NOTICE, NOTICE_EVERY, NOTICE_TICK, Notices, WORTH_REPORTING, Waiting,
 };
 
+/// The budget an answer announces: `RateLimit-Limit` (when given), `RateLimit-Remaining` and
+/// `RateLimit-Reset` (seconds until the window resets), when they are whole numbers.
+fn announced_budget(headers: &HeaderMap) -> Option<(Option<u32>, u32, Duration)> {
+    let number =
+        |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
+    let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    let remaining = count(number("ratelimit-remaining")?);
+    let reset = Duration::from_secs(number("ratelimit-reset")?);
+    Some((number("ratelimit-limit").map(count), remaining, reset))
+}
+
 /// How long to wait after a 429 that carries no usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How much of an unreadable body goes into an error.
@@ -171,7 +182,7 @@ impl Client {
                 project_id: cfg.project_id,
                 key: cfg.management_key,
                 retry,
-                gate: RateGate::new(cfg.max_in_flight),
+                gate: RateGate::with_max_rate(cfg.max_in_flight, cfg.max_rate),
                 rng: Mutex::new(StdRng::seed_from_u64(seed())),
                 max_in_flight: cfg.max_in_flight,
                 notices: Notices::new(cfg.on_wait),
@@ -294,6 +305,9 @@ impl Client {
                     .get(RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
+                if let Some((limit, remaining, reset)) = announced_budget(resp.headers()) {
+                    self.inner.gate.observe_budget(limit, remaining, reset);
+                }
                 let location = resp
                     .headers()
                     .get(LOCATION)

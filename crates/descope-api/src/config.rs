@@ -31,6 +31,9 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Most requests in flight at once (from `--concurrency`); the rate gate may lower it for a while.
     pub max_in_flight: usize,
+    /// Our own cap on request starts (`--max-rate N/SECS`), below the service's limit, to leave
+    /// room for production traffic that shares it; `None`: only the service's limit applies.
+    pub max_rate: Option<crate::MaxRate>,
     pub retry: RetryPolicy,
     pub user_agent: String,
     /// Told what the client waits for while it waits (slow answers, rate limits, backoff).
@@ -46,6 +49,7 @@ impl Default for ClientConfig {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_in_flight: 4,
+            max_rate: None,
             retry: RetryPolicy::default(),
             user_agent: concat!("descope-mgmt/", env!("CARGO_PKG_VERSION")).to_owned(),
             on_wait: None,

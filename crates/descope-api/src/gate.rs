@@ -3,6 +3,12 @@
 //! successes), and a pacer learned from the 429s that spreads requests out so the observed budget
 //! is not exceeded again the moment the pause ends.
 //!
+//! When the answers carry `RateLimit-Remaining` and `RateLimit-Reset`, the gate also keeps the
+//! budget they announce: each request takes one from it before it is sent, and when none is left
+//! everyone waits for the window to reset, so a lone run never goes over the limit (and never
+//! triggers the service's lockout). A cap of our own (`--max-rate N/SECS`) admits at most N
+//! starts in any SECS, leaving the rest of the service's limit to production traffic.
+//!
 //! Time comes from `tokio::time`, so tests can run it on a paused clock.
 
 use std::collections::VecDeque;
@@ -24,6 +30,30 @@ const MIN_INTERVAL: Duration = Duration::from_millis(1);
 /// How long and how many admitted start times are kept for estimating the budget.
 const ADMITTED_HORIZON: Duration = Duration::from_secs(600);
 const ADMITTED_MAX: usize = 8192;
+
+/// The budget the service announced: requests left until `window_end` (our sends since taken
+/// off). `provisional`: a new window began and no answer of it has been seen yet; the budget is
+/// the whole announced limit, and the first answer sets when the window ends.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    remaining: u32,
+    window_end: Instant,
+    provisional: bool,
+}
+
+/// At most `n` request starts in any `per`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaxRate {
+    pub n: u32,
+    pub per: Duration,
+}
+
+/// A `RateLimit-Reset` never makes the gate wait longer than this (a bad header must not stall a
+/// run).
+const MAX_RESET: Duration = Duration::from_secs(3600);
+/// How often a request waiting on a new window's budget looks again for the answer that says
+/// when the window ends.
+const PROVISIONAL_RECHECK: Duration = Duration::from_millis(250);
 
 /// One gate per [`crate::Client`]; every attempt passes through [`RateGate::acquire`].
 #[derive(Debug)]
@@ -53,6 +83,12 @@ struct State {
     /// A 429 episode whose budget is counted when the pause ends, once the attempts that were
     /// in flight when it began have been answered.
     pending: Option<PendingEstimate>,
+    /// The budget the latest `RateLimit-*` headers announced, and the limit per window.
+    budget: Option<Budget>,
+    announced_limit: Option<u32>,
+    /// Our own cap, and the starts it counts (newest last).
+    max_rate: Option<MaxRate>,
+    starts: VecDeque<Instant>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +115,8 @@ pub(crate) struct GateStats {
     pub in_flight: usize,
     pub interval: Option<Duration>,
     pub paused_until: Option<Instant>,
+    /// Requests left of the budget the service announced, when it announced one.
+    pub budget: Option<u32>,
 }
 
 /// The right to send one attempt. Dropping it frees the concurrency slot.
@@ -91,7 +129,13 @@ pub(crate) struct Permit<'a> {
 }
 
 impl RateGate {
+    #[cfg(test)]
     pub(crate) fn new(max_in_flight: usize) -> Self {
+        Self::with_max_rate(max_in_flight, None)
+    }
+
+    /// A gate that also starts at most `max_rate.n` requests in any `max_rate.per`.
+    pub(crate) fn with_max_rate(max_in_flight: usize, max_rate: Option<MaxRate>) -> Self {
         let max = max_in_flight.max(1);
         Self {
             max,
@@ -108,6 +152,10 @@ impl RateGate {
                 admitted: VecDeque::new(),
                 sending: Vec::new(),
                 pending: None,
+                budget: None,
+                announced_limit: None,
+                max_rate: max_rate.filter(|m| m.n > 0 && !m.per.is_zero()),
+                starts: VecDeque::new(),
             }),
             notify: Notify::new(),
         }
@@ -124,7 +172,41 @@ impl RateGate {
             in_flight: s.in_flight,
             interval: s.interval,
             paused_until: s.paused_until,
+            budget: s.budget.map(|b| b.remaining),
         }
+    }
+
+    /// What an answer's `RateLimit-Remaining` and `RateLimit-Reset` (seconds) announce: the
+    /// requests left in the service's window and when it resets. Requests of ours still in flight
+    /// (besides the one answered) may not be counted in it yet, so they are taken off.
+    pub(crate) fn observe_budget(&self, limit: Option<u32>, remaining: u32, reset: Duration) {
+        let now = Instant::now();
+        let mut s = self.lock();
+        if limit.is_some() {
+            s.announced_limit = limit;
+        }
+        let others = u32::try_from(s.sending.len().saturating_sub(1)).unwrap_or(u32::MAX);
+        let remaining = remaining.saturating_sub(others);
+        let window_end = now + reset.min(MAX_RESET);
+        s.budget = Some(match s.budget {
+            // The first answer of a new window: when it ends.
+            Some(b) if b.provisional => Budget {
+                remaining: b.remaining.min(remaining),
+                window_end,
+                provisional: false,
+            },
+            // The same window: the lower count (answers arrive out of order), the later end.
+            Some(b) if now < b.window_end => Budget {
+                remaining: b.remaining.min(remaining),
+                window_end: b.window_end.max(window_end),
+                provisional: false,
+            },
+            _ => Budget {
+                remaining,
+                window_end,
+                provisional: false,
+            },
+        });
     }
 
     /// Waits for a concurrency slot, then for the end of any pause and for this request's pacing slot.
@@ -180,13 +262,52 @@ impl State {
         {
             return Wait::Paused(p);
         }
+        // Our own cap: the (n)th newest start must be at least `per` ago.
+        if let Some(m) = self.max_rate {
+            while self.starts.front().is_some_and(|t| *t + m.per <= now) {
+                self.starts.pop_front();
+            }
+            let n = m.n as usize;
+            if self.starts.len() >= n {
+                return Wait::Paused(self.starts[self.starts.len() - n] + m.per);
+            }
+        }
+        // The service's announced budget: none left means waiting for its window to reset.
+        if self.budget.is_some_and(|b| now >= b.window_end) {
+            // A new window: the whole limit, when the service said what it is.
+            self.budget = self.announced_limit.map(|limit| Budget {
+                remaining: limit,
+                window_end: now + MAX_RESET,
+                provisional: true,
+            });
+        }
+        if let Some(b) = &mut self.budget {
+            if b.remaining == 0 && b.provisional {
+                // When the window ends is not known until one of its answers says: look again.
+                return Wait::Paused(now + PROVISIONAL_RECHECK);
+            }
+            if b.remaining == 0 {
+                return Wait::Paused(b.window_end);
+            } else {
+                b.remaining -= 1;
+            }
+        }
         self.finish_estimate();
-        let Some(interval) = self.interval else {
-            return Wait::Go;
+        let wait = match self.interval {
+            None => Wait::Go,
+            Some(interval) => {
+                let at = self.next_slot.map_or(now, |slot| slot.max(now));
+                self.next_slot = Some(at + interval);
+                if at > now { Wait::Slot(at) } else { Wait::Go }
+            }
         };
-        let at = self.next_slot.map_or(now, |slot| slot.max(now));
-        self.next_slot = Some(at + interval);
-        if at > now { Wait::Slot(at) } else { Wait::Go }
+        if self.max_rate.is_some() {
+            self.starts.push_back(match wait {
+                Wait::Slot(at) => at,
+                _ => now,
+            });
+        }
+        wait
     }
 
     /// The pace of an episode, from what the service let through in the window before it began:
@@ -305,6 +426,116 @@ impl Drop for Permit<'_> {
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_announced_budget_is_never_overdrawn() {
+        let gate = RateGate::new(8);
+        let first = gate.acquire().await;
+        // The service: 3 left in a window that resets in 10 s.
+        gate.observe_budget(None, 3, Duration::from_secs(10));
+        first.succeeded();
+        let t0 = Instant::now();
+        let mut starts = Vec::new();
+        for _ in 0..5 {
+            let p = gate.acquire().await;
+            starts.push(Instant::now() - t0);
+            p.succeeded();
+        }
+        assert_eq!(
+            &starts[..3],
+            &[Duration::ZERO; 3],
+            "the budget is used at once"
+        );
+        assert_eq!(
+            starts[3],
+            Duration::from_secs(10),
+            "then everyone waits for the reset"
+        );
+        assert_eq!(
+            starts[4],
+            Duration::from_secs(10),
+            "a new window: no budget known"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_new_window_starts_with_the_announced_limit_not_a_burst() {
+        let gate = Arc::new(RateGate::new(16));
+        let first = gate.acquire().await;
+        // A limit of 2 per 5 s, none left: more concurrency than the limit must not burst.
+        gate.observe_budget(Some(2), 0, Duration::from_secs(5));
+        first.succeeded();
+        let t0 = Instant::now();
+        let a = gate.acquire().await;
+        let b = gate.acquire().await;
+        assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+        let g = gate.clone();
+        let third = tokio::spawn(async move {
+            let p = g.acquire().await;
+            p.succeeded();
+        });
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        assert!(
+            !third.is_finished(),
+            "the new window's limit is taken: wait for an answer"
+        );
+        // The first answer of the window says when it ends.
+        gate.observe_budget(Some(2), 0, Duration::from_secs(3));
+        a.succeeded();
+        b.succeeded();
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        assert!(third.is_finished());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_in_flight_are_taken_off_the_announced_budget() {
+        let gate = RateGate::new(8);
+        let a = gate.acquire().await;
+        let b = gate.acquire().await;
+        let _c = gate.acquire().await;
+        // Answered `a` with 2 left: `b` and `c` are still in flight, so none is left for us.
+        gate.observe_budget(None, 2, Duration::from_secs(5));
+        a.succeeded();
+        b.succeeded();
+        let t0 = Instant::now();
+        let _d = gate.acquire().await;
+        assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn max_rate_admits_at_most_n_starts_in_any_window() {
+        let gate = RateGate::with_max_rate(
+            16,
+            Some(MaxRate {
+                n: 4,
+                per: Duration::from_secs(10),
+            }),
+        );
+        let t0 = Instant::now();
+        let mut starts = Vec::new();
+        for i in 0..10u64 {
+            let p = gate.acquire().await;
+            starts.push(Instant::now() - t0);
+            p.succeeded();
+            // Some time passes between requests.
+            tokio::time::sleep(Duration::from_millis(500 * (i % 3))).await;
+        }
+        for (i, s) in starts.iter().enumerate() {
+            let in_window = starts
+                .iter()
+                .filter(|t| **t >= *s && **t < *s + Duration::from_secs(10))
+                .count();
+            assert!(
+                in_window <= 4,
+                "{in_window} starts in the 10 s from start {i}: {starts:?}"
+            );
+        }
+        assert_eq!(
+            starts[4],
+            Duration::from_secs(10),
+            "the fifth waits for the first to age out"
+        );
+    }
 
     #[tokio::test(start_paused = true)]
     async fn concurrency_limit_is_enforced() {

@@ -60,6 +60,7 @@ pub use config::{
     resolve_base_url,
 };
 pub use error::{ApiError, RATE_LIMIT_EXCEEDED, TENANT_NOT_FOUND};
+pub use gate::MaxRate;
 pub use models::*;
 pub use retry::parse_retry_after;
 pub use wait::{WaitReporter, Waiting};
