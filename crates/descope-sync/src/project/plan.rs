@@ -177,28 +177,26 @@ fn managed(spec: &Spec, scope: Scope, only: &Only) -> Managed {
 
 /// The unresolved references whose source the plan covers: a project role's only when project
 /// roles are planned and the role is in scope, a tenant's (its roles' and default roles') when
-/// the tenant is.
+/// the tenant is. Default roles are checked only in a file with roles (top-level or a
+/// tenant's): a tenants-only file plans, and reads, what it always did.
 fn refs_in_scope<'a>(
     spec: &'a Spec,
     only: &'a Only,
     roles_managed: bool,
 ) -> impl Iterator<Item = &'a descope_spec::UnresolvedRef> + 'a {
+    let has_roles = spec.roles.is_some() || spec.tenants.iter().any(|t| t.roles.is_some());
     spec.unresolved.iter().filter(move |r| match &r.from {
         Reference::Permission { role, tenant: None } => roles_managed && only.role(role),
         Reference::Permission {
             tenant: Some(t), ..
-        }
-        | Reference::DefaultRole { tenant: t } => only.tenant(t),
+        } => only.tenant(t),
+        Reference::DefaultRole { tenant } => has_roles && only.tenant(tenant),
     })
 }
 
 fn reads(spec: &Spec, scope: Scope, only: &Only, opts: &PlanOptions) -> Reads {
     let m = managed(spec, scope, only);
-    let tenants: Vec<_> = spec
-        .tenants
-        .iter()
-        .filter(|t| only.tenant(&t.id))
-        .collect();
+    let tenants: Vec<_> = spec.tenants.iter().filter(|t| only.tenant(&t.id)).collect();
     let tenant_roles = tenants.iter().any(|t| t.roles.is_some());
     let mut perm_refs = false;
     let mut role_refs = false;
@@ -320,16 +318,18 @@ pub fn plan_project(
     if m.roles
         && let Some(desired) = &spec.roles
     {
-        resources.extend(named::roles(
-            &ctx,
-            desired,
-            &project_live,
-            None,
-            &|n| only.role(n),
-            &renamed,
-            &mut diags,
-        )
-        .map_err(bug)?);
+        resources.extend(
+            named::roles(
+                &ctx,
+                desired,
+                &project_live,
+                None,
+                &|n| only.role(n),
+                &renamed,
+                &mut diags,
+            )
+            .map_err(bug)?,
+        );
     }
 
     // Each tenant in scope: its settings, then its roles.
@@ -355,22 +355,23 @@ pub fn plan_project(
             {
                 diags.push(d);
             }
-            resources.push(
-                session::change(&t.id, desired, read, t.domains.as_deref()).map_err(bug)?,
-            );
+            resources
+                .push(session::change(&t.id, desired, read, t.domains.as_deref()).map_err(bug)?);
         }
         if let Some(desired) = &t.roles {
             let live_of: &[&Role] = tenant_live.get(t.id.as_str()).map_or(&[], Vec::as_slice);
-            resources.extend(named::roles(
-                &ctx,
-                desired,
-                live_of,
-                Some(&t.id),
-                &|_| true,
-                &renamed,
-                &mut diags,
-            )
-            .map_err(bug)?);
+            resources.extend(
+                named::roles(
+                    &ctx,
+                    desired,
+                    live_of,
+                    Some(&t.id),
+                    &|_| true,
+                    &renamed,
+                    &mut diags,
+                )
+                .map_err(bug)?,
+            );
         }
     }
 

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use descope_model::{Permission, Role};
-use descope_spec::{Diagnostic, DesiredPermission, DesiredRole, Location, Spec};
+use descope_spec::{DesiredPermission, DesiredRole, Diagnostic, Location, Spec};
 use serde_json::Value;
 
 use super::requests::{field, permission_request, role_request, strings};
@@ -207,7 +207,11 @@ pub(crate) fn permissions(
         };
         let mut fields = Vec::new();
         if let Some(old) = &renamed_from {
-            fields.push(field("name", Value::String(old.clone()), Value::String(d.name.clone())));
+            fields.push(field(
+                "name",
+                Value::String(old.clone()),
+                Value::String(d.name.clone()),
+            ));
         }
         if let Some(desc) = &d.description
             && l.is_none_or(|l| l.description != *desc)
@@ -365,7 +369,11 @@ fn role_fields(
         if let Some(want) = want
             && now != Some(want)
         {
-            fields.push(field(key, now.map_or(Value::Null, Value::Bool), Value::Bool(want)));
+            fields.push(field(
+                key,
+                now.map_or(Value::Null, Value::Bool),
+                Value::Bool(want),
+            ));
         }
     }
     fields

@@ -63,8 +63,7 @@ pub(crate) fn check_deletes(
     }
     for r in live_roles {
         let key = (r.tenant(), r.name.as_str());
-        if !planned.contains_key(&key) && !r.tenant().is_some_and(|t| deleted_tenants.contains(t))
-        {
+        if !planned.contains_key(&key) && !r.tenant().is_some_and(|t| deleted_tenants.contains(t)) {
             kept.push((key, &r.permission_names));
         }
     }
@@ -91,15 +90,25 @@ pub(crate) fn check_deletes(
         spec.tenants.iter().map(|t| (t.id.as_str(), t)).collect();
     let in_plan: HashSet<&str> = tenants.changes.iter().map(|c| c.id.as_str()).collect();
     let mut defaults: Vec<(&str, &[String])> = Vec::new();
-    for t in live_tenants.iter().filter(|t| !deleted_tenants.contains(t.id.as_str())) {
+    for t in live_tenants
+        .iter()
+        .filter(|t| !deleted_tenants.contains(t.id.as_str()))
+    {
         let wanted = desired
             .get(t.id.as_str())
             .filter(|_| in_plan.contains(t.id.as_str()))
             .and_then(|d| d.default_roles.as_deref());
         defaults.push((&t.id, wanted.unwrap_or(&t.default_roles)));
     }
-    for c in tenants.changes.iter().filter(|c| c.action == Action::Create) {
-        if let Some(roles) = desired.get(c.id.as_str()).and_then(|d| d.default_roles.as_deref()) {
+    for c in tenants
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Create)
+    {
+        if let Some(roles) = desired
+            .get(c.id.as_str())
+            .and_then(|d| d.default_roles.as_deref())
+        {
             defaults.push((&c.id, roles));
         }
     }
@@ -114,7 +123,9 @@ pub(crate) fn check_deletes(
         }
     }
     for r in deletes(ResourceKind::TenantRole) {
-        let Some(tenant) = r.tenant.as_deref() else { continue };
+        let Some(tenant) = r.tenant.as_deref() else {
+            continue;
+        };
         let named = defaults
             .iter()
             .any(|(t, roles)| *t == tenant && roles.contains(&r.name));

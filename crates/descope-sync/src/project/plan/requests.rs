@@ -63,7 +63,11 @@ pub(crate) fn permission_request(
         match f.field.as_str() {
             "name" => check_name(f, name, &what)?,
             "description" => description = text(f, &what)?,
-            other => return Err(format!("{what} has a field `{other}` this version cannot apply")),
+            other => {
+                return Err(format!(
+                    "{what} has a field `{other}` this version cannot apply"
+                ));
+            }
         }
     }
     Ok(match live {
@@ -122,7 +126,11 @@ pub(crate) fn role_request(
             "permissions" => r.permission_names = names(f, &what)?,
             "default" => r.default = flag(f, &what)?,
             "private" => r.private = flag(f, &what)?,
-            other => return Err(format!("{what} has a field `{other}` this version cannot apply")),
+            other => {
+                return Err(format!(
+                    "{what} has a field `{other}` this version cannot apply"
+                ));
+            }
         }
     }
     Ok(match live {

@@ -129,7 +129,9 @@ pub(crate) fn fields(d: &DesiredSettings, live: Option<&SessionSettings>) -> Vec
             }
         }
         if let Some(f) = &want.disabled_features {
-            let now = suite.as_ref().map(|s| s.disabled_features.clone().unwrap_or_default());
+            let now = suite
+                .as_ref()
+                .map(|s| s.disabled_features.clone().unwrap_or_default());
             for (name, want) in [
                 ("saml", f.saml),
                 ("oidc", f.oidc),
@@ -138,7 +140,9 @@ pub(crate) fn fields(d: &DesiredSettings, live: Option<&SessionSettings>) -> Vec
                 ("groupMapping", f.group_mapping),
             ] {
                 let Some(want) = want else { continue };
-                let now = now.clone().map(|mut n| feature(&mut n, name).is_some_and(|b| *b));
+                let now = now
+                    .clone()
+                    .map(|mut n| feature(&mut n, name).is_some_and(|b| *b));
                 if now != Some(want) {
                     push(
                         &format!("ssoSetupSuite.disabledFeatures.{name}"),
