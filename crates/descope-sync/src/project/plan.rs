@@ -18,7 +18,7 @@ mod refs;
 mod requests;
 mod session;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use descope_model::{Permission, Role, SessionSettings, Tenant};
 use descope_spec::{Diagnostic, Reference, Spec, SpecErrors};
@@ -273,12 +273,14 @@ pub fn plan_project(
         unresolved: refs_in_scope(spec, &only, m.roles).cloned().collect(),
         ..Spec::default()
     };
-    let permission_live = |name: &str| live_permissions.iter().any(|p| p.name == name);
-    let role_live = |tenant: Option<&str>, name: &str| {
-        live_roles
-            .iter()
-            .any(|r| r.name == name && r.tenant() == tenant)
-    };
+    let permission_names: HashSet<&str> =
+        live_permissions.iter().map(|p| p.name.as_str()).collect();
+    let role_names: HashSet<(Option<&str>, &str)> = live_roles
+        .iter()
+        .map(|r| (r.tenant(), r.name.as_str()))
+        .collect();
+    let permission_live = |name: &str| permission_names.contains(name);
+    let role_live = |tenant: Option<&str>, name: &str| role_names.contains(&(tenant, name));
     if let Err(e) = in_scope.check_live_references(&permission_live, &role_live) {
         diags.extend(e.0);
     }
@@ -333,7 +335,7 @@ pub fn plan_project(
     }
 
     // Each tenant in scope: its settings, then its roles.
-    let live_tenant = |id: &str| live_tenants.iter().find(|t| t.id == id);
+    let live_ids: HashSet<&str> = live_tenants.iter().map(|t| t.id.as_str()).collect();
     let mut tenant_live: BTreeMap<&str, Vec<&Role>> = BTreeMap::new();
     for r in live_roles {
         if let Some(t) = r.tenant() {
@@ -343,7 +345,7 @@ pub fn plan_project(
     let mut settings_reads = 0;
     for t in spec.tenants.iter().filter(|t| only.tenant(&t.id)) {
         if let Some(desired) = &t.settings {
-            let exists = live_tenant(&t.id).is_some();
+            let exists = live_ids.contains(t.id.as_str());
             let read: Option<&SessionSettings> = live.settings.get(&t.id);
             if read.is_some() {
                 settings_reads += 1;

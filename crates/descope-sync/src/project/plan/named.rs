@@ -3,7 +3,7 @@
 //! by `renamedFrom` (a rename is an update, never a delete and a create) — and the live objects
 //! no entry claims are left alone, or deleted with `--prune`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use descope_model::{Permission, Role};
 use descope_spec::{DesiredPermission, DesiredRole, Diagnostic, Location, Spec};
@@ -136,11 +136,11 @@ fn unclaimed(
     kind: ResourceKind,
     tenant: Option<&str>,
     live: &[&str],
-    claimed: &[&str],
+    claimed: &HashSet<&str>,
     in_scope: &dyn Fn(&str) -> bool,
 ) -> Vec<ResourceChange> {
     live.iter()
-        .filter(|n| in_scope(n) && !claimed.contains(n))
+        .filter(|n| in_scope(n) && !claimed.contains(*n))
         .map(|n| ResourceChange {
             kind,
             tenant: tenant.map(str::to_owned),
@@ -235,7 +235,7 @@ pub(crate) fn permissions(
             protected: false,
         });
     }
-    let claimed: Vec<&str> = claimed_names(desired.iter().map(|d| (&d.name, &d.renamed_from)));
+    let claimed = claimed_names(desired.iter().map(|d| (&d.name, &d.renamed_from)));
     let mut system = Vec::new();
     let mut others = Vec::new();
     for p in live {
@@ -260,7 +260,7 @@ pub(crate) fn permissions(
 
 fn claimed_names<'a>(
     entries: impl Iterator<Item = (&'a String, &'a Option<String>)>,
-) -> Vec<&'a str> {
+) -> HashSet<&'a str> {
     entries
         .flat_map(|(n, old)| [Some(n.as_str()), old.as_deref()])
         .flatten()
@@ -380,5 +380,11 @@ fn role_fields(
 }
 
 fn same_set(a: &[String], b: &[String]) -> bool {
-    a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
+    if a.len() <= 8 && b.len() <= 8 {
+        // Short lists (the usual case): no allocation.
+        return a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x));
+    }
+    let a: HashSet<&String> = a.iter().collect();
+    let b: HashSet<&String> = b.iter().collect();
+    a == b
 }

@@ -48,15 +48,18 @@ pub(crate) fn check_deletes(
         .map(|c| ((c.tenant.as_deref(), c.live_name()), c))
         .collect();
 
+    let live_by_key: HashMap<Scoped<'_>, &Role> = live_roles
+        .iter()
+        .map(|r| ((r.tenant(), r.name.as_str()), r))
+        .collect();
     // Every role after the plan, with its permissions.
     let mut kept: Vec<(Scoped<'_>, &[String])> = Vec::new();
     for c in planned.values().filter(|c| c.action != Action::Delete) {
         let permissions: &[String] = match &c.request {
             Some(ResourceRequest::CreateRole(r)) => &r.permission_names,
             Some(ResourceRequest::UpdateRole(r)) => &r.permission_names,
-            _ => live_roles
-                .iter()
-                .find(|r| r.tenant() == c.tenant.as_deref() && r.name == c.live_name())
+            _ => live_by_key
+                .get(&(c.tenant.as_deref(), c.live_name()))
                 .map_or(&[], |r| &r.permission_names),
         };
         kept.push(((c.tenant.as_deref(), c.name.as_str()), permissions));
