@@ -24,7 +24,13 @@ use serde::{Deserialize, Serialize};
 use crate::change::{Action, FieldChange, Plan, ResourceKind, Summary};
 
 pub use execute::{ProjectBackend, ProjectReport, execute_project};
-pub use plan::{ProjectPlanError, Reads, Scope, plan_project, settings_with};
+pub use plan::{
+    ProjectPlanError, Reads, SavedResource, Scope, plan_project, resource_fingerprints,
+    settings_with,
+};
+pub(crate) use plan::{
+    fingerprint_of_key, project_plan, rederive_resources, saved_reads, tenant_options,
+};
 
 /// Most items sent in one batch request (the service documents no limit; reference §6).
 pub const BATCH_SIZE: usize = 500;

@@ -4,7 +4,7 @@
 //!
 //! The steps, each refusing before any request is sent:
 //! 1. `--only KIND:GLOB` splits into the tenant patterns (given to the tenant planner) and the
-//!    patterns of roles and permissions ([`Only`]); a kind without a pattern, while others have
+//!    patterns of roles and permissions (module `only`); a kind without a pattern, while others have
 //!    one, is out of scope. A tenant's settings and roles follow the tenant's scope.
 //! 2. The tenants are planned with no delete limit; the limit is applied below to the deletes of
 //!    every kind together.
@@ -14,8 +14,10 @@
 //! 4. A delete that something kept still refers to is refused (module `refs`).
 
 mod named;
+mod only;
 mod refs;
 mod requests;
+mod saved;
 mod session;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -27,17 +29,13 @@ use crate::change::{Action, Plan, PlanOptions, ResourceKind};
 use crate::plan::PlanError;
 use crate::project::{LiveResources, ProjectPlan, ResourceChange};
 
+use only::Only;
+pub use only::Scope;
+pub use saved::{SavedResource, resource_fingerprints};
+pub(crate) use saved::{
+    fingerprint_of_key, project_plan, rederive_resources, saved_reads, tenant_options,
+};
 pub use session::settings_with;
-
-/// Which sections a plan covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// `sync`: the whole file.
-    Project,
-    /// `tenant sync`: tenants, their settings and their roles; top-level `permissions:` and
-    /// `roles:` are not planned.
-    Tenants,
-}
 
 /// What the planner needs read from the live project, beyond the tenants.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,83 +79,12 @@ pub enum ProjectPlanError {
     Refused(String),
 }
 
-/// The `--only` patterns by kind. With no pattern at all every kind is in scope; otherwise a
-/// kind is in scope only for the names its own patterns match.
-#[derive(Debug, Default)]
-pub(crate) struct Only {
-    all: bool,
-    tenant_text: Vec<String>,
-    tenant: Vec<glob::Pattern>,
-    role: Vec<glob::Pattern>,
-    permission: Vec<glob::Pattern>,
-}
-
-impl Only {
-    /// Reads `KIND:GLOB` and bare `GLOB` (a tenant id) patterns.
-    pub(crate) fn parse(only: &[String], scope: Scope) -> Result<Only, ProjectPlanError> {
-        let mut out = Only {
-            all: only.is_empty(),
-            ..Only::default()
-        };
-        for text in only {
-            let (kind, glob) = match text.split_once(':') {
-                Some((kind, glob)) => (kind, glob),
-                None => ("tenant", text.as_str()),
-            };
-            if glob.is_empty() {
-                return Err(ProjectPlanError::Refused(format!(
-                    "--only `{text}` has no pattern after `{kind}:`; write `{kind}:GLOB`, e.g. `{kind}:*`"
-                )));
-            }
-            let pattern = glob::Pattern::new(glob).map_err(|e| PlanError::BadPattern {
-                option: "--only",
-                pattern: text.clone(),
-                reason: e.msg.to_owned(),
-            })?;
-            match kind {
-                "tenant" => {
-                    out.tenant_text.push(glob.to_owned());
-                    out.tenant.push(pattern);
-                }
-                "role" | "permission" if scope == Scope::Tenants => {
-                    return Err(ProjectPlanError::Refused(format!(
-                        "--only `{text}`: `tenant sync` plans tenants with their settings and roles only; use `descope-mgmt sync --only {text}`, or `--only tenant:GLOB` here"
-                    )));
-                }
-                "role" => out.role.push(pattern),
-                "permission" => out.permission.push(pattern),
-                other => {
-                    return Err(ProjectPlanError::Refused(format!(
-                        "--only `{text}`: `{other}` is not a kind of resource; write `tenant:GLOB`, `role:GLOB` or `permission:GLOB` (a bare GLOB matches tenant ids)"
-                    )));
-                }
-            }
+impl From<only::BadOnly> for ProjectPlanError {
+    fn from(e: only::BadOnly) -> Self {
+        match e {
+            only::BadOnly::Pattern(e) => ProjectPlanError::Tenants(e),
+            only::BadOnly::Refused(m) => ProjectPlanError::Refused(m),
         }
-        Ok(out)
-    }
-
-    fn tenants(&self) -> bool {
-        self.all || !self.tenant.is_empty()
-    }
-
-    fn tenant(&self, id: &str) -> bool {
-        self.all || self.tenant.iter().any(|p| p.matches(id))
-    }
-
-    fn roles(&self) -> bool {
-        self.all || !self.role.is_empty()
-    }
-
-    fn role(&self, name: &str) -> bool {
-        self.all || self.role.iter().any(|p| p.matches(name))
-    }
-
-    fn permissions(&self) -> bool {
-        self.all || !self.permission.is_empty()
-    }
-
-    fn permission(&self, name: &str) -> bool {
-        self.all || self.permission.iter().any(|p| p.matches(name))
     }
 }
 
@@ -228,7 +155,7 @@ pub fn plan_project(
     live: &LiveResources,
     opts: &PlanOptions,
 ) -> Result<ProjectPlan, ProjectPlanError> {
-    let only = Only::parse(&opts.only, scope)?;
+    let only = Only::parse(&opts.only, scope).map_err(ProjectPlanError::from)?;
     let need = reads(spec, scope, &only, opts);
     let not_read = |what: &str| {
         ProjectPlanError::Refused(format!(
@@ -258,7 +185,7 @@ pub fn plan_project(
         let tenant_opts = PlanOptions {
             prune: opts.prune,
             max_deletes: usize::MAX,
-            only: only.tenant_text.clone(),
+            only: only.tenant_patterns().to_vec(),
             protected: opts.protected.clone(),
         };
         crate::plan(&spec.tenants, live_tenants, &tenant_opts)?
@@ -382,7 +309,7 @@ pub fn plan_project(
         return Err(ProjectPlanError::File(SpecErrors(diags)));
     }
 
-    sort(&mut resources);
+    only::sort(&mut resources);
     refs::check_deletes(spec, &tenants, live_tenants, live_roles, &resources)
         .map_err(ProjectPlanError::Refused)?;
     check_delete_limit(&tenants, &resources, opts.max_deletes)?;
@@ -393,19 +320,6 @@ pub fn plan_project(
         unmanaged,
         settings_reads,
     })
-}
-
-/// Write order: permissions, project roles, settings, tenant roles; by tenant, then name.
-fn sort(resources: &mut [ResourceChange]) {
-    let rank = |k: ResourceKind| match k {
-        ResourceKind::Permission => 0,
-        ResourceKind::Role => 1,
-        ResourceKind::Settings => 2,
-        _ => 3,
-    };
-    resources.sort_by(|a, b| {
-        (rank(a.kind), &a.tenant, &a.name).cmp(&(rank(b.kind), &b.tenant, &b.name))
-    });
 }
 
 /// `--max-deletes` over every kind. Deletes of tenants alone give the tenant planner's error.

@@ -9,7 +9,7 @@ use descope_model::{Permission, Role};
 use descope_spec::{DesiredPermission, DesiredRole, Diagnostic, Location, Spec};
 use serde_json::Value;
 
-use super::requests::{field, permission_request, role_request, strings};
+use super::requests::{field, permission_old, permission_request, role_old, role_request};
 use crate::change::{Action, FieldChange, ResourceKind};
 use crate::project::ResourceChange;
 
@@ -216,8 +216,12 @@ pub(crate) fn permissions(
         if let Some(desc) = &d.description
             && l.is_none_or(|l| l.description != *desc)
         {
-            let old = l.map_or(Value::Null, |l| Value::String(l.description.clone()));
-            fields.push(field("description", old, Value::String(desc.clone())));
+            let old = l.and_then(|l| permission_old(l, "description"));
+            fields.push(field(
+                "description",
+                old.unwrap_or(Value::Null),
+                Value::String(desc.clone()),
+            ));
         }
         let action = action(l, &fields);
         let request = match action {
@@ -347,8 +351,12 @@ fn role_fields(
     if let Some(desc) = &d.description
         && live.is_none_or(|l| l.description != *desc)
     {
-        let old = live.map_or(Value::Null, |l| Value::String(l.description.clone()));
-        fields.push(field("description", old, Value::String(desc.clone())));
+        let old = live.and_then(|l| role_old(l, "description"));
+        fields.push(field(
+            "description",
+            old.unwrap_or(Value::Null),
+            Value::String(desc.clone()),
+        ));
     }
     if let Some(want) = &d.permissions {
         let now: Option<Vec<String>> = live.map(|l| {
@@ -358,8 +366,12 @@ fn role_fields(
                 .collect()
         });
         if now.as_deref().is_none_or(|now| !same_set(now, want)) {
-            let old = live.map_or(Value::Null, |l| strings(&l.permission_names));
-            fields.push(field("permissions", old, strings(want)));
+            let old = live.and_then(|l| role_old(l, "permissions"));
+            fields.push(field(
+                "permissions",
+                old.unwrap_or(Value::Null),
+                super::requests::strings(want),
+            ));
         }
     }
     for (key, want, now) in [

@@ -157,3 +157,24 @@ fn check_name(f: &FieldChange, name: &str, what: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// The live value of a permission's field `key` as a plan shows it (`None`: not a field).
+pub(crate) fn permission_old(live: &Permission, key: &str) -> Option<Value> {
+    Some(match key {
+        "name" => Value::String(live.name.clone()),
+        "description" => Value::String(live.description.clone()),
+        _ => return None,
+    })
+}
+
+/// The live value of a role's field `key` as a plan shows it (`None`: not a field).
+pub(crate) fn role_old(live: &Role, key: &str) -> Option<Value> {
+    Some(match key {
+        "name" => Value::String(live.name.clone()),
+        "description" => Value::String(live.description.clone()),
+        "permissions" => strings(&live.permission_names),
+        "default" => Value::Bool(live.default),
+        "private" => Value::Bool(live.private),
+        _ => return None,
+    })
+}

@@ -51,15 +51,37 @@ fn inactivity_shown(live: &SessionSettings) -> Value {
     }
 }
 
+/// The live value of the settings field `key` as a plan shows it (`None`: not a field this
+/// version knows). An absent SSO setup suite shows as the service's defaults.
+pub(crate) fn old_value(live: &SessionSettings, key: &str) -> Option<Value> {
+    let suite = || live.sso_setup_suite.clone().unwrap_or_default();
+    Some(match key {
+        "enabled" => Value::Bool(live.enabled),
+        "sessionTokenExpiration" => shown(live.session_token),
+        "refreshTokenExpiration" => shown(live.refresh_token),
+        "stepupTokenExpiration" => shown(live.stepup_token),
+        "inactivityTimeout" => inactivity_shown(live),
+        "jitDisabled" => Value::Bool(live.jit_disabled),
+        "ssoSetupSuite.enabled" => Value::Bool(suite().enabled),
+        "ssoSetupSuite.styleId" => Value::String(suite().style_id.unwrap_or_default()),
+        _ => {
+            let name = key.strip_prefix("ssoSetupSuite.disabledFeatures.")?;
+            let mut features = suite().disabled_features.unwrap_or_default();
+            Value::Bool(*feature(&mut features, name)?)
+        }
+    })
+}
+
 /// The fields of `d` that differ from `live`; with no live record (a tenant the run creates),
 /// every field the file sets.
 pub(crate) fn fields(d: &DesiredSettings, live: Option<&SessionSettings>) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    let mut push = |key: &str, old: Value, new: Value| out.push(field(key, old, new));
-    let old_bool = |b: Option<bool>| b.map_or(Value::Null, Value::Bool);
-    let enabled = live.map(|s| s.enabled);
-    if enabled != Some(d.enabled) {
-        push("enabled", old_bool(enabled), Value::Bool(d.enabled));
+    let mut push = |key: &str, new: Value| {
+        let old = live.and_then(|s| old_value(s, key)).unwrap_or(Value::Null);
+        out.push(field(key, old, new));
+    };
+    if live.is_none_or(|s| s.enabled != d.enabled) {
+        push("enabled", Value::Bool(d.enabled));
     }
     let durations = [
         (
@@ -82,7 +104,7 @@ pub(crate) fn fields(d: &DesiredSettings, live: Option<&SessionSettings>) -> Vec
         if let Some(want) = want
             && (live.is_none() || !same_length(now, want))
         {
-            push(key, shown(now), Value::String(want.to_string()));
+            push(key, Value::String(want.to_string()));
         }
     }
     if let Some(want) = d.inactivity_timeout {
@@ -95,61 +117,41 @@ pub(crate) fn fields(d: &DesiredSettings, live: Option<&SessionSettings>) -> Vec
                 Inactivity::Off => "off".to_owned(),
                 Inactivity::After(d) => d.to_string(),
             };
-            push(
-                "inactivityTimeout",
-                live.map_or(Value::Null, inactivity_shown),
-                Value::String(new),
-            );
+            push("inactivityTimeout", Value::String(new));
         }
     }
-    if let Some(want) = d.jit_disabled {
-        let now = live.map(|s| s.jit_disabled);
-        if now != Some(want) {
-            push("jitDisabled", old_bool(now), Value::Bool(want));
-        }
+    if let Some(want) = d.jit_disabled
+        && live.is_none_or(|s| s.jit_disabled != want)
+    {
+        push("jitDisabled", Value::Bool(want));
     }
     if let Some(want) = &d.sso_setup_suite {
-        let suite = live.map(|s| s.sso_setup_suite.clone().unwrap_or_default());
+        let mut wanted: Vec<(String, Value)> = Vec::new();
         if let Some(b) = want.enabled {
-            let now = suite.as_ref().map(|s| s.enabled);
-            if now != Some(b) {
-                push("ssoSetupSuite.enabled", old_bool(now), Value::Bool(b));
-            }
+            wanted.push(("ssoSetupSuite.enabled".into(), Value::Bool(b)));
         }
         if let Some(id) = &want.style_id {
-            let now = suite
-                .as_ref()
-                .map(|s| s.style_id.clone().unwrap_or_default());
-            if now.as_ref() != Some(id) {
-                push(
-                    "ssoSetupSuite.styleId",
-                    now.map_or(Value::Null, Value::String),
-                    Value::String(id.clone()),
-                );
-            }
+            wanted.push(("ssoSetupSuite.styleId".into(), Value::String(id.clone())));
         }
         if let Some(f) = &want.disabled_features {
-            let now = suite
-                .as_ref()
-                .map(|s| s.disabled_features.clone().unwrap_or_default());
-            for (name, want) in [
+            for (name, b) in [
                 ("saml", f.saml),
                 ("oidc", f.oidc),
                 ("scim", f.scim),
                 ("ssoDomains", f.sso_domains),
                 ("groupMapping", f.group_mapping),
             ] {
-                let Some(want) = want else { continue };
-                let now = now
-                    .clone()
-                    .map(|mut n| feature(&mut n, name).is_some_and(|b| *b));
-                if now != Some(want) {
-                    push(
-                        &format!("ssoSetupSuite.disabledFeatures.{name}"),
-                        old_bool(now),
-                        Value::Bool(want),
-                    );
+                if let Some(b) = b {
+                    wanted.push((
+                        format!("ssoSetupSuite.disabledFeatures.{name}"),
+                        Value::Bool(b),
+                    ));
                 }
+            }
+        }
+        for (key, new) in wanted {
+            if live.is_none_or(|s| old_value(s, &key).as_ref() != Some(&new)) {
+                push(&key, new);
             }
         }
     }
