@@ -30,24 +30,12 @@ use crate::plan::PlanError;
 use crate::project::{LiveResources, ProjectPlan, ResourceChange};
 
 use only::Only;
-pub use only::Scope;
+pub use only::{Reads, Scope};
 pub use saved::{SavedResource, resource_fingerprints};
 pub(crate) use saved::{
     fingerprint_of_key, project_plan, rederive_resources, saved_reads, tenant_options,
 };
 pub use session::settings_with;
-
-/// What the planner needs read from the live project, beyond the tenants.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reads {
-    /// Every permission (`GET /v1/mgmt/permission/all`).
-    pub permissions: bool,
-    /// Every role (`GET /v1/mgmt/role/all`).
-    pub roles: bool,
-    /// The tenants whose settings to read (entries with `settings:`, in scope), one GET each;
-    /// a tenant that does not exist live is skipped by the reader.
-    pub settings_of: Vec<String>,
-}
 
 impl Reads {
     /// What a plan of `spec` in `scope` under `opts` reads: permissions when the file (in

@@ -1,5 +1,6 @@
-//! `--only` patterns by kind (`tenant:GLOB`, `role:GLOB`, `permission:GLOB`, a bare GLOB for a
-//! tenant id), and the order a project plan lists its resources in.
+//! What a project plan covers: its scope (`sync` or `tenant sync`), the `--only` patterns by kind
+//! (`tenant:GLOB`, `role:GLOB`, `permission:GLOB`, a bare GLOB for a tenant id), what it reads,
+//! and the order it lists its resources in.
 
 use crate::change::ResourceKind;
 use crate::plan::PlanError;
@@ -13,6 +14,18 @@ pub enum Scope {
     /// `tenant sync`: tenants, their settings and their roles; top-level `permissions:` and
     /// `roles:` are not planned.
     Tenants,
+}
+
+/// What the planner needs read from the live project, beyond the tenants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    /// Every permission (`GET /v1/mgmt/permission/all`).
+    pub permissions: bool,
+    /// Every role (`GET /v1/mgmt/role/all`).
+    pub roles: bool,
+    /// The tenants whose settings to read (entries with `settings:`, in scope), one GET each;
+    /// a tenant that does not exist live is skipped by the reader.
+    pub settings_of: Vec<String>,
 }
 
 /// Why `--only` patterns cannot be used.

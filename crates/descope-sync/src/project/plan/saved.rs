@@ -12,8 +12,7 @@ use descope_spec::{DesiredTenant, Spec};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::Reads;
-use super::only::{BadOnly, Only, Scope, sort};
+use super::only::{BadOnly, Only, Reads, Scope, sort};
 use super::refs::check_deletes;
 use super::requests::{permission_old, permission_request, role_old, role_request};
 use super::session::{old_value, settings_with};
