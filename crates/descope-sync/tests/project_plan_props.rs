@@ -1,7 +1,8 @@
 //! Properties of the project planner over random file/live pairs: the plan's requests, applied to
 //! a small model of the service (a full-replace update, a rename that follows onto every role and
 //! tenant, a delete that is stripped from them), leave a project that the same file plans no
-//! change against; and a rename is never a delete and a create.
+//! change against; a rename is never a delete and a create; and a saved plan reads back, every
+//! request derived again, as the same plan.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,8 +13,9 @@ use descope_spec::{
     Inactivity, parse, project_to_yaml,
 };
 use descope_sync::{
-    Action, LiveResources, PlanOptions, ProjectPlan, ProjectPlanError, Reads, ResourceKind,
-    ResourceRequest, Scope, plan_project, settings_with,
+    Action, LiveResources, PlanOptions, ProjectPlan, ProjectPlanDocument, ProjectPlanError, Reads,
+    ResourceKind, ResourceRequest, SavedPlan, Scope, live_fingerprints, plan_fingerprints,
+    plan_project, resource_fingerprints, settings_with,
 };
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -447,5 +449,44 @@ proptest! {
         let again = plan_of(&yaml, &after, &opts).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
         prop_assert!(!again.has_changes(), "{yaml}\nfirst: {p:#?}\nthen: {again:#?}");
         prop_assert!(!again.resources.iter().any(|c| c.renamed_from.is_some()));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_saved_plan_reads_back_as_the_same_plan((world, project, prune) in gen_case()) {
+        let yaml = project_to_yaml(&project);
+        let opts = PlanOptions { prune, max_deletes: 100, ..PlanOptions::default() };
+        let spec = parse(Path::new("p.yaml"), &yaml, &|_| None).unwrap();
+        let live = world.read(&Reads::of(&spec, Scope::Project, &opts));
+        let p = match plan_project(&spec, Scope::Project, &world.tenants, &live, &opts) {
+            Ok(p) => p,
+            Err(ProjectPlanError::Refused(m)) if m.starts_with("--prune would delete") => {
+                return Err(TestCaseError::reject("a referenced delete"));
+            }
+            Err(e) => panic!("{e}\n{yaml}"),
+        };
+        let fps = live_fingerprints(&world.tenants);
+        let fingerprints = plan_fingerprints(&p.tenants, &fps);
+        let resource_fps = resource_fingerprints(&p, &live);
+        let doc = ProjectPlanDocument {
+            plan: &p,
+            project_id: "P1",
+            config: None,
+            fingerprints: &fingerprints,
+            resource_fingerprints: &resource_fps,
+            options: &opts,
+        };
+        let text = serde_json::to_string(&doc).unwrap();
+        let saved = SavedPlan::from_json(&text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        let read = world.read(&saved.reads());
+        let (again, options) = saved
+            .into_project_plan("P1", &world.tenants, &fps, &read)
+            .unwrap_or_else(|e| panic!("{e:?}\n{yaml}\n{text}"));
+        prop_assert_eq!(options, opts);
+        prop_assert_eq!(&again.resources, &p.resources);
+        prop_assert_eq!(again.summary(), p.summary());
     }
 }
