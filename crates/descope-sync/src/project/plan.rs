@@ -4,8 +4,8 @@
 //!
 //! The steps, each refusing before any request is sent:
 //! 1. `--only KIND:GLOB` splits into the tenant patterns (given to the tenant planner) and the
-//!    patterns of roles and permissions (module `only`); a kind without a pattern, while others have
-//!    one, is out of scope. A tenant's settings and roles follow the tenant's scope.
+//!    patterns of roles and permissions (module `only`); a kind without a pattern, while others
+//!    have one, is out of scope. A tenant's settings and roles follow the tenant's scope.
 //! 2. The tenants are planned with no delete limit; the limit is applied below to the deletes of
 //!    every kind together.
 //! 3. Every check against the live project is collected as a located diagnostic of the file: a

@@ -299,7 +299,7 @@ pub(crate) fn rule(
                 d.session_token_location,
                 Some(tenant),
                 format!(
-                    "{} in tenant `{tenant}` (refreshTokenExpiration is the project's live value)",
+                    "{} in tenant `{tenant}` (its refreshTokenExpiration is the tenant's live value)",
                     p.message
                 ),
                 p.help,
