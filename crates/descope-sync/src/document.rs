@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
 
 use crate::change::{Action, Change, FieldChange, Plan, PlanOptions, Summary};
+use crate::project::{ProjectPlan, ResourceChange, SavedResource};
 use crate::saved::SavedChange;
 
 /// Version of the saved plan format (`formatVersion`).
@@ -37,8 +38,16 @@ pub struct SavedPlan {
     pub changes: Vec<SavedChange>,
     /// Ids of the tenants it leaves as they are.
     pub unchanged: Vec<String>,
+    /// A project plan's other kinds (permissions, roles, settings, tenant roles), unchanged
+    /// ones included, in plan order; absent from a tenants-only plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<SavedResource>,
     /// The fingerprint of each tenant it read, by id; `None` for a tenant that did not exist.
     pub fingerprints: BTreeMap<String, Option<String>>,
+    /// The fingerprint of each other object its resources read, by key (`permission:NAME`,
+    /// `role:NAME`, `role:TENANT/NAME`, `settings:TENANT`); `None` for one that did not exist.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub resource_fingerprints: BTreeMap<String, Option<String>>,
     /// The guards it was made with; `None` in a plan made before they were recorded.
     #[serde(
         default,
@@ -93,14 +102,17 @@ impl SavedPlan {
         Ok(saved)
     }
 
-    /// What the plan holds, counted.
+    /// What the plan holds, counted (its tenants and its other kinds together).
     fn held(&self) -> Summary {
-        let count = |a: Action| self.changes.iter().filter(|c| c.action == a).count();
+        let count = |a: Action| {
+            self.changes.iter().filter(|c| c.action == a).count()
+                + self.resources.iter().filter(|c| c.action == a).count()
+        };
         Summary {
             create: count(Action::Create),
             update: count(Action::Update),
             delete: count(Action::Delete),
-            unchanged: self.unchanged.len(),
+            unchanged: self.unchanged.len() + count(Action::Unchanged),
         }
     }
 }
@@ -153,6 +165,34 @@ fn diagnose(text: &str) -> Result<SavedPlan, ReadError> {
         .map(|u| u.as_str().map(str::to_owned))
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| ReadError::Damaged("an unchanged tenant is not an id".into()))?;
+    let resources = match v.get("resources") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(rs)) => rs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                serde_json::from_value::<SavedResource>(r.clone()).map_err(|e| {
+                    ReadError::Damaged(format!(
+                        "resource {} is not {{kind, name, action, fields, request}}: {e}",
+                        i + 1
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(ReadError::Damaged("`resources` is not a list".into())),
+    };
+    let resource_fingerprints = match v.get("resourceFingerprints") {
+        None | Some(Value::Null) => BTreeMap::new(),
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(k, f)| (k.clone(), f.as_str().map(str::to_owned)))
+            .collect(),
+        Some(_) => {
+            return Err(ReadError::Damaged(
+                "`resourceFingerprints` is not a mapping".into(),
+            ));
+        }
+    };
     let mut saved = SavedPlan {
         format_version,
         project_id,
@@ -160,7 +200,9 @@ fn diagnose(text: &str) -> Result<SavedPlan, ReadError> {
         summary: Summary::default(),
         changes,
         unchanged,
+        resources,
         fingerprints,
+        resource_fingerprints,
         options: None,
     };
     let held = saved.held();
@@ -277,6 +319,24 @@ pub struct PlanDocument<'a> {
     pub options: &'a PlanOptions,
 }
 
+/// A project plan as its document: [`PlanDocument`]'s keys, plus `resources` (every change of
+/// the other kinds, unchanged ones included) and `resourceFingerprints` — both left out when
+/// empty, so a plan of tenants alone writes exactly the document `tenant sync` writes.
+pub struct ProjectPlanDocument<'a> {
+    /// The plan.
+    pub plan: &'a ProjectPlan,
+    /// The project it was made for.
+    pub project_id: &'a str,
+    /// The file it was made from.
+    pub config: Option<&'a Path>,
+    /// The tenants' fingerprints, sorted by id (see [`plan_fingerprints`]).
+    pub fingerprints: &'a [(&'a str, Option<String>)],
+    /// The other objects' fingerprints, sorted by key (see [`crate::resource_fingerprints`]).
+    pub resource_fingerprints: &'a [(String, Option<String>)],
+    /// The guards the plan was made with.
+    pub options: &'a PlanOptions,
+}
+
 /// The document's keys, borrowed from the plan.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -287,7 +347,11 @@ struct DocumentRef<'a, C: Serialize, U: Serialize> {
     summary: Summary,
     changes: C,
     unchanged: U,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<&'a [ResourceChange]>,
     fingerprints: Fingerprints<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_fingerprints: Option<KeyedFingerprints<'a>>,
     options: &'a PlanOptions,
 }
 
@@ -337,7 +401,40 @@ impl Serialize for PlanDocument<'_> {
                     .filter(|c| c.action == Action::Unchanged)
                     .map(|c| c.id.as_str())
             }),
+            resources: None,
             fingerprints: Fingerprints(self.fingerprints),
+            resource_fingerprints: None,
+            options: self.options,
+        }
+        .serialize(s)
+    }
+}
+
+impl Serialize for ProjectPlanDocument<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let changes = &self.plan.tenants.changes;
+        let resources = &self.plan.resources;
+        DocumentRef {
+            format_version: PLAN_FORMAT,
+            project_id: self.project_id,
+            config: self.config,
+            summary: self.plan.summary(),
+            changes: Seq(|| {
+                changes
+                    .iter()
+                    .filter(|c| c.action != Action::Unchanged)
+                    .map(ChangeRef::from)
+            }),
+            unchanged: Seq(|| {
+                changes
+                    .iter()
+                    .filter(|c| c.action == Action::Unchanged)
+                    .map(|c| c.id.as_str())
+            }),
+            resources: (!resources.is_empty()).then_some(resources.as_slice()),
+            fingerprints: Fingerprints(self.fingerprints),
+            resource_fingerprints: (!self.resource_fingerprints.is_empty())
+                .then_some(KeyedFingerprints(self.resource_fingerprints)),
             options: self.options,
         }
         .serialize(s)
@@ -359,6 +456,14 @@ where
 }
 
 struct Fingerprints<'a>(&'a [(&'a str, Option<String>)]);
+
+struct KeyedFingerprints<'a>(&'a [(String, Option<String>)]);
+
+impl Serialize for KeyedFingerprints<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, fp)| (k, fp)))
+    }
+}
 
 impl Serialize for Fingerprints<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

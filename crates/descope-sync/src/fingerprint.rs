@@ -1,4 +1,5 @@
-//! Fingerprints of live tenants, so a saved plan can tell whether a tenant changed since.
+//! Fingerprints of live tenants (and of the roles, permissions and settings a project plan
+//! reads), so a saved plan can tell whether one changed since.
 
 use serde_json::Value;
 
@@ -30,9 +31,9 @@ pub fn fingerprint(t: &descope_model::Tenant) -> String {
     format!("{hash:016x}")
 }
 
-/// The same hash of any JSON value (a role, a permission, a tenant's settings), keys sorted.
-#[must_use]
-pub fn fingerprint_value(v: &Value) -> String {
+/// The same hash of any JSON value (a role, a permission, a tenant's settings), canonical at
+/// every level: the fingerprints of the project plan's other kinds.
+pub(crate) fn fingerprint_value(v: &Value) -> String {
     let mut canonical = String::new();
     write_canonical(v, &mut canonical);
     format!("{:016x}", canonical.bytes().fold(FNV_OFFSET, fnv))

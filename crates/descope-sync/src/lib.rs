@@ -35,16 +35,17 @@ mod trust;
 
 pub use change::{Action, Change, FieldChange, Plan, PlanOptions, ResourceKind, Summary};
 pub use document::{
-    PLAN_FORMAT, PlanDocument, ReadError, SavedPlan, live_fingerprints, plan_fingerprints,
+    PLAN_FORMAT, PlanDocument, ProjectPlanDocument, ReadError, SavedPlan, live_fingerprints,
+    plan_fingerprints,
 };
 pub use execute::{Backend, ExecuteOptions, Outcome, Report, execute};
-pub use fingerprint::{fingerprint, fingerprint_value};
+pub use fingerprint::fingerprint;
 pub use order::{Step, schedule, temporary_names};
 pub use plan::{PlanError, Wave, plan};
 pub use project::{
-    BATCH_SIZE, LiveResources, ProjectBackend, ProjectDocument, ProjectPlan, ProjectPlanError,
-    ProjectReport, Reads, ResourceChange, ResourceRequest, SavedResources, Scope, execute_project,
-    fingerprint_key, plan_project, resource_fingerprints, settings_with,
+    BATCH_SIZE, LiveResources, ProjectBackend, ProjectPlan, ProjectPlanError, ProjectReport, Reads,
+    ResourceChange, ResourceRequest, SavedResource, Scope, execute_project, plan_project,
+    resource_fingerprints, settings_with,
 };
 pub use saved::{SavedChange, rederive};
 pub use trust::TrustError;

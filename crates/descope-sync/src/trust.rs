@@ -114,3 +114,77 @@ impl SavedPlan {
         Ok((Plan { changes }, opts))
     }
 }
+
+impl SavedPlan {
+    /// What must be read of the project, beyond its tenants, to check and apply this plan: the
+    /// kinds its resources name and the settings of the tenants they name.
+    #[must_use]
+    pub fn reads(&self) -> crate::Reads {
+        crate::project::saved_reads(
+            self.resource_fingerprints.keys().map(String::as_str),
+            &self.resources,
+        )
+    }
+
+    /// The project plan to apply, with the options it was made with: [`SavedPlan::into_plan`]
+    /// for its tenants, and its other kinds derived again from what they show and `live` (read
+    /// as [`SavedPlan::reads`] says). A stale resource is reported by its fingerprint key
+    /// (`role:admin`, `settings:acme`) in [`TrustError::Changed`].
+    ///
+    /// # Errors
+    /// Why it must not be applied.
+    pub fn into_project_plan(
+        mut self,
+        project_id: &str,
+        live_tenants: &[Tenant],
+        now: &FastMap<&str, String>,
+        live: &crate::LiveResources,
+    ) -> Result<(crate::ProjectPlan, PlanOptions), TrustError> {
+        if self.project_id != project_id {
+            return Err(TrustError::OtherProject(self.project_id));
+        }
+        let mut stale = Vec::new();
+        for (key, fp) in &self.resource_fingerprints {
+            let current =
+                crate::project::fingerprint_of_key(key, live).map_err(TrustError::Damaged)?;
+            if current != *fp {
+                stale.push(key.clone());
+            }
+        }
+        if !stale.is_empty() {
+            return Err(TrustError::Changed(stale));
+        }
+        let resources = std::mem::take(&mut self.resources);
+        let options = match self.options.take() {
+            Some(o) => o,
+            None if self.changes.iter().any(|c| c.action == Action::Delete)
+                || resources.iter().any(|c| c.action == Action::Delete) =>
+            {
+                return Err(TrustError::NoOptions);
+            }
+            None => PlanOptions::default(),
+        };
+        let (tenant_options, tenants_in_scope) =
+            crate::project::tenant_options(&options).map_err(TrustError::Damaged)?;
+        let has_tenants = !(self.changes.is_empty() && self.unchanged.is_empty());
+        if has_tenants && !tenants_in_scope {
+            return Err(TrustError::Damaged(
+                "it changes tenants, which the --only patterns it was made with leave out".into(),
+            ));
+        }
+        self.options = Some(tenant_options);
+        let (tenants, _) = self.into_plan(project_id, live_tenants, now)?;
+        let derived = crate::project::rederive_resources(
+            &resources,
+            &tenants.changes,
+            &options,
+            live_tenants,
+            live,
+        )
+        .map_err(TrustError::Damaged)?;
+        Ok((
+            crate::project::project_plan(tenants, derived, live),
+            options,
+        ))
+    }
+}

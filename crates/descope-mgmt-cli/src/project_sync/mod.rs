@@ -12,7 +12,7 @@ mod saved;
 
 use std::path::{Path, PathBuf};
 
-use descope_sync::{ExecuteOptions, PlanDocument, PlanOptions, ProjectDocument, Scope};
+use descope_sync::{ExecuteOptions, PlanOptions, ProjectPlanDocument, Scope};
 
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
@@ -85,18 +85,11 @@ pub async fn run(ctx: &Ctx, o: &Options) -> CliResult {
 
     // The plan document (with fingerprints) is written for --out, and for a dry run in JSON/YAML.
     let needs_doc = o.out.is_some() || (o.dry_run && !matches!(ctx.out.format, Format::Table));
-    let (plan, live_fps, opts, resources) = if let Some((saved, saved_resources)) = saved {
+    let (plan, live_fps, opts, resources) = if let Some(saved) = saved {
         let path = o.plan.as_deref().unwrap_or(Path::new("PLAN.json"));
         let now = descope_sync::live_fingerprints(&live);
-        let (tenants, opts) = saved::checked(saved, path, &project_id, &live, &now)?;
-        let resources = read::live_resources(ctx, client, &saved_resources.reads(), &live).await?;
-        let changes =
-            saved::checked_resources(saved_resources, path, &resources, &tenants, &live, &opts)?;
-        let plan = descope_sync::ProjectPlan {
-            tenants,
-            resources: changes,
-            ..descope_sync::ProjectPlan::default()
-        };
+        let resources = read::live_resources(ctx, client, &saved.reads(), &live).await?;
+        let (plan, opts) = saved::checked(saved, path, &project_id, &live, &now, &resources)?;
         (plan, Some(now), opts, resources)
     } else {
         let spec = spec
@@ -129,18 +122,15 @@ pub async fn run(ctx: &Ctx, o: &Options) -> CliResult {
     let resource_fps = if needs_doc {
         descope_sync::resource_fingerprints(&plan, &resources)
     } else {
-        std::collections::BTreeMap::new()
+        Vec::new()
     };
-    let doc = ProjectDocument {
-        tenants: PlanDocument {
-            plan: &plan.tenants,
-            project_id: &project_id,
-            config: o.config.as_deref(),
-            fingerprints: &fingerprints,
-            options: &opts,
-        },
+    let doc = ProjectPlanDocument {
         plan: &plan,
-        fingerprints: &resource_fps,
+        project_id: &project_id,
+        config: o.config.as_deref(),
+        fingerprints: &fingerprints,
+        resource_fingerprints: &resource_fps,
+        options: &opts,
     };
     if let Some(out) = &o.out {
         crate::files::write_file(

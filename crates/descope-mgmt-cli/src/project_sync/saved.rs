@@ -6,10 +6,7 @@ use std::path::Path;
 
 use descope_api::Tenant;
 use descope_api::hash::FastMap;
-use descope_sync::{
-    LiveResources, Plan, PlanOptions, ReadError, ResourceChange, SavedPlan, SavedResources,
-    TrustError,
-};
+use descope_sync::{LiveResources, PlanOptions, ProjectPlan, ReadError, SavedPlan, TrustError};
 
 use crate::error::CliError;
 use crate::output::shown_path;
@@ -23,13 +20,11 @@ fn damaged_plan(path: &Path, what: &str) -> CliError {
     .hint("nothing was changed; a saved plan applies only what it shows: make a new one with `tenant sync --dry-run --out PLAN.json`, review it, and apply that")
 }
 
-/// Reads the saved plan at `path` (its tenants, and its other kinds), not yet trusted.
-pub fn read(path: &Path) -> Result<(SavedPlan, SavedResources), CliError> {
+/// Reads the saved plan at `path`, not yet trusted.
+pub fn read(path: &Path) -> Result<SavedPlan, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::io(format!("cannot read {}: {e}", shown_path(path))))?;
-    let tenants = read_tenants(path, &text)?;
-    let resources = SavedResources::from_json(&text).map_err(|what| damaged_plan(path, &what))?;
-    Ok((tenants, resources))
+    read_tenants(path, &text)
 }
 
 /// The tenants' part of a saved plan.
@@ -51,71 +46,49 @@ fn read_tenants(path: &Path, text: &str) -> Result<SavedPlan, CliError> {
 }
 
 /// The plan a saved plan applies, with the options it was made with, once it is known to be
-/// for this project, not stale, and exactly what it shows. `now` holds the live fingerprints.
+/// for this project, not stale, and exactly what it shows. `now` holds the live tenants'
+/// fingerprints, `resources` the other objects read as `SavedPlan::reads` said.
 pub fn checked(
     saved: SavedPlan,
     path: &Path,
     project_id: &str,
     live: &[Tenant],
     now: &FastMap<&str, String>,
-) -> Result<(Plan, PlanOptions), CliError> {
-    /// "N tenant(s) <what> since it was made (a, b, …)": the first ten.
+    resources: &LiveResources,
+) -> Result<(ProjectPlan, PlanOptions), CliError> {
+    /// "N tenant(s) <what> since it was made (a, b, …)": the first ten. Other objects are named
+    /// by kind (`role:admin`).
     fn since(ids: &[String], what: &str) -> String {
         let shown: Vec<&str> = ids.iter().take(10).map(String::as_str).collect();
+        let kind = if ids.iter().any(|i| i.contains(':')) {
+            "object(s)"
+        } else {
+            "tenant(s)"
+        };
         format!(
-            "plan is stale: {} tenant(s) {what} since it was made ({}{})",
+            "plan is stale: {} {kind} {what} since it was made ({}{})",
             ids.len(),
             shown.join(", "),
             if ids.len() > 10 { ", …" } else { "" }
         )
     }
-    saved.into_plan(project_id, live, now).map_err(|e| match e {
-        TrustError::OtherProject(other) => CliError::conflict(format!(
-            "the plan was made for project {other}, not {project_id}"
-        )),
-        TrustError::Changed(ids) => CliError::stale_plan(since(&ids, "changed")).hint(
-            "make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that",
-        ),
-        TrustError::Appeared(ids) => CliError::stale_plan(since(&ids, "appeared")).hint(
-            "nothing was changed; make a new plan with `tenant sync --dry-run --out PLAN.json`, review it, and apply that",
-        ),
-        TrustError::NoOptions => CliError::new(format!(
-            "plan file {} deletes tenants but does not record the --prune and --max-deletes it was made with (an older descope-mgmt made it)",
-            shown_path(path)
-        ))
-        .hint("nothing was changed; make the plan again with this version: `tenant sync --dry-run --prune --out PLAN.json`"),
-        TrustError::Damaged(what) => damaged_plan(path, &what),
-    })
-}
-
-/// The other kinds' changes of a saved plan, once no object they read changed and every request
-/// is what its fields give.
-pub fn checked_resources(
-    saved: SavedResources,
-    path: &Path,
-    live: &LiveResources,
-    tenants: &Plan,
-    live_tenants: &[Tenant],
-    opts: &PlanOptions,
-) -> Result<Vec<ResourceChange>, CliError> {
-    let since = |keys: &[String], what: &str| {
-        let shown: Vec<&str> = keys.iter().take(10).map(String::as_str).collect();
-        format!(
-            "plan is stale: {} object(s) {what} since it was made ({}{})",
-            keys.len(),
-            shown.join(", "),
-            if keys.len() > 10 { ", …" } else { "" }
-        )
-    };
-    let hint = "nothing was changed; make a new plan with `sync --dry-run --out PLAN.json`, review it, and apply that";
     saved
-        .into_resources(live, tenants, live_tenants, Some(opts))
+        .into_project_plan(project_id, live, now, resources)
         .map_err(|e| match e {
-            TrustError::Changed(keys) => CliError::stale_plan(since(&keys, "changed")).hint(hint),
-            TrustError::Appeared(keys) => CliError::stale_plan(since(&keys, "appeared")).hint(hint),
+            TrustError::OtherProject(other) => CliError::conflict(format!(
+                "the plan was made for project {other}, not {project_id}"
+            )),
+            TrustError::Changed(ids) => CliError::stale_plan(since(&ids, "changed")).hint(
+                "make a new plan with `--dry-run --out PLAN.json`, review it, and apply that",
+            ),
+            TrustError::Appeared(ids) => CliError::stale_plan(since(&ids, "appeared")).hint(
+                "nothing was changed; make a new plan with `--dry-run --out PLAN.json`, review it, and apply that",
+            ),
+            TrustError::NoOptions => CliError::new(format!(
+                "plan file {} deletes but does not record the --prune and --max-deletes it was made with (an older descope-mgmt made it)",
+                shown_path(path)
+            ))
+            .hint("nothing was changed; make the plan again with this version, with `--dry-run --prune --out PLAN.json`"),
             TrustError::Damaged(what) => damaged_plan(path, &what),
-            TrustError::NoOptions | TrustError::OtherProject(_) => {
-                damaged_plan(path, "its options do not allow what it shows")
-            }
         })
 }

@@ -13,10 +13,14 @@
 
 mod execute;
 mod plan;
-mod resource;
-mod saved;
+pub(crate) mod resource;
 
 pub use execute::{ProjectBackend, ProjectReport, execute_project};
-pub use plan::{ProjectPlanError, Reads, Scope, plan_project, settings_with};
+pub use plan::{
+    ProjectPlanError, Reads, SavedResource, Scope, plan_project, resource_fingerprints,
+    settings_with,
+};
+pub(crate) use plan::{
+    fingerprint_of_key, project_plan, rederive_resources, saved_reads, tenant_options,
+};
 pub use resource::{BATCH_SIZE, LiveResources, ProjectPlan, ResourceChange, ResourceRequest};
-pub use saved::{ProjectDocument, SavedResources, fingerprint_key, resource_fingerprints};
