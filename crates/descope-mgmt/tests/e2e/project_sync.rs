@@ -321,9 +321,9 @@ fn file_errors_are_located_and_nothing_is_written() {
     // A rename whose renamedFrom does not exist.
     refused(
         &env,
-        "permissions:\n  - name: b\n    renamedFrom: a\n",
+        "permissions:\n  - name: b\n    renamedFrom: a\ntenants: []\n",
         "3:18",
-        "`a`",
+        "`renamedFrom: a`",
     );
     assert_eq!(env.state()["tenants"].as_array().map(Vec::len), Some(0));
 }

@@ -90,6 +90,8 @@ pub async fn execute_project<B: ProjectBackend>(
         .resources
         .iter()
         .filter(|c| matches!(c.action, Action::Update | Action::Delete))
+        // The settings of a tenant this run creates do not exist yet: nothing to back up.
+        .filter(|c| !(c.kind == ResourceKind::Settings && c.request.is_none()))
         .collect();
     if !resource_backups.is_empty() {
         backend.backup_resources(&resource_backups).await?;
