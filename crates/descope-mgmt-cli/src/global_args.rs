@@ -53,4 +53,10 @@ pub struct GlobalArgs {
     /// `timeout` [default: 30s]
     #[arg(long, global = true, value_name = "DURATION", value_parser = crate::values::parse_timeout)]
     pub timeout: Option<std::time::Duration>,
+    /// Start at most N requests in any SECS seconds (e.g. 50/60), below the service's limit, to
+    /// leave room for production traffic that shares it. Also DESCOPE_MGMT_MAX_RATE or the
+    /// profile's `max_rate` [default: none: the service's limit, paced from its RateLimit-*
+    /// headers]
+    #[arg(long, global = true, value_name = "N/SECS", value_parser = crate::values::parse_max_rate)]
+    pub max_rate: Option<descope_api::MaxRate>,
 }

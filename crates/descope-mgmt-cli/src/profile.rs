@@ -38,6 +38,8 @@ pub struct Profile {
     pub management_key_command: Option<String>,
     /// Timeout of one request attempt, like `--timeout` (e.g. `"30s"`, `"2m"`).
     pub timeout: Option<String>,
+    /// Our own cap on requests, like `--max-rate` (e.g. `"50/60"`).
+    pub max_rate: Option<String>,
 }
 
 /// Where the config file lives.
@@ -92,7 +94,7 @@ pub fn load(path: &Path) -> Result<ConfigFile, CliError> {
         let message = e.message().trim_end();
         // The list of keys helps with a misspelt key; a syntax error needs its position only.
         let hint = if message.contains("unknown field") {
-            "valid profile keys: project_id, base_url, management_key_env, management_key_file, management_key_command, timeout"
+            "valid profile keys: project_id, base_url, management_key_env, management_key_file, management_key_command, timeout, max_rate"
         } else {
             "fix the TOML at that position (see the example in the README's \"Credentials and profiles\")"
         };

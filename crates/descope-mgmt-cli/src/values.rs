@@ -84,3 +84,29 @@ pub fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
     }
     Ok(d)
 }
+
+/// Parses `N/SECS` (`--max-rate`, `DESCOPE_MGMT_MAX_RATE`, a profile's `max_rate`): at most N
+/// request starts in any SECS seconds.
+pub fn parse_max_rate(s: &str) -> Result<descope_api::MaxRate, String> {
+    let usage = "write N/SECS, e.g. 50/60 for at most 50 requests in any 60 seconds";
+    let (n, secs) = s
+        .trim()
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not N/SECS; {usage}"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{n}` is not a number of requests (at least 1); {usage}"))?;
+    let secs: u64 = secs
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or_else(|| format!("`{secs}` is not a number of seconds (at least 1); {usage}"))?;
+    Ok(descope_api::MaxRate {
+        n,
+        per: std::time::Duration::from_secs(secs),
+    })
+}

@@ -224,6 +224,16 @@ impl TestEnv {
             .unwrap_or_default()
     }
 
+    /// The rate limiter's counts since the journal was last cleared.
+    #[must_use]
+    pub fn journal_stats(&self) -> JournalStats {
+        let j = self.admin(reqwest::Method::GET, "journal", None);
+        JournalStats {
+            lockouts: j["lockouts"].as_u64().unwrap_or_default(),
+            rate_limited: j["rateLimited"].as_u64().unwrap_or_default(),
+        }
+    }
+
     /// The journal's write requests (POST to a create, update, delete, settings, import path).
     #[must_use]
     pub fn writes(&self) -> Vec<Value> {
@@ -315,4 +325,13 @@ mod tests {
             assert!(!is_write_request(method, path), "{path}");
         }
     }
+}
+
+/// What the emulator's rate limiter counted (`GET /__emulator/journal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JournalStats {
+    /// Lockouts started.
+    pub lockouts: u64,
+    /// Requests answered 429.
+    pub rate_limited: u64,
 }

@@ -128,6 +128,7 @@ impl Ctx {
             project_id: settings.project_id.clone(),
             management_key: settings.key.clone(),
             max_in_flight: usize::from(self.global.concurrency),
+            max_rate: settings.max_rate.as_ref().map(|(m, _)| *m),
             retry,
             timeout: settings.timeout,
             on_wait: Some(WaitReporter::new(move |w| out.status(&w.to_string()))),

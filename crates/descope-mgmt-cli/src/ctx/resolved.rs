@@ -53,10 +53,15 @@ pub struct Settings {
     pub timeout: Duration,
     /// Where the timeout came from.
     pub timeout_source: String,
+    /// Our own cap on requests (`--max-rate`), and where it came from.
+    pub max_rate: Option<(descope_api::MaxRate, String)>,
 }
 
 /// The environment variable that sets the request timeout (like `--timeout`).
 pub const TIMEOUT_VAR: &str = "DESCOPE_MGMT_TIMEOUT";
+
+/// The environment variable that caps our request rate (like `--max-rate`).
+pub const MAX_RATE_VAR: &str = "DESCOPE_MGMT_MAX_RATE";
 
 /// How long `doctor` waits for the service, at most (it asks once, no retries).
 pub const DOCTOR_TIMEOUT: Duration = Duration::from_secs(5);

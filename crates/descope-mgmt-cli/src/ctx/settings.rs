@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::Ctx;
-use super::resolved::{KeySource, Settings, TIMEOUT_VAR};
+use super::resolved::{KeySource, MAX_RATE_VAR, Settings, TIMEOUT_VAR};
 use crate::error::CliError;
 use crate::profile;
 
@@ -32,6 +32,7 @@ impl Ctx {
                 profile: None,
                 timeout,
                 timeout_source,
+                max_rate: self.resolve_max_rate(None, false, None).unwrap_or_default(),
             });
         }
         let cfg_path = profile::config_path(&self.env);
@@ -135,6 +136,12 @@ impl Ctx {
                 Err(e) if need_key => return Err(e),
                 Err(_) => (descope_api::DEFAULT_TIMEOUT, "default".into()),
             };
+        let max_rate =
+            match self.resolve_max_rate(prof.as_ref(), prof_wins, profile_name.as_deref()) {
+                Ok(m) => m,
+                Err(e) if need_key => return Err(e),
+                Err(_) => None,
+            };
         let (key, key_source) = if need_key {
             self.resolve_key(prof.as_ref(), prof_wins)?
         } else {
@@ -152,7 +159,46 @@ impl Ctx {
             profile: profile_name,
             timeout,
             timeout_source,
+            max_rate,
         })
+    }
+
+    /// Our own cap on requests: `--max-rate` > `DESCOPE_MGMT_MAX_RATE` > the profile's
+    /// `max_rate` (an explicit profile wins over the environment) > none.
+    fn resolve_max_rate(
+        &self,
+        prof: Option<&profile::Profile>,
+        prof_wins: bool,
+        profile_name: Option<&str>,
+    ) -> Result<Option<(descope_api::MaxRate, String)>, CliError> {
+        if let Some(m) = self.global.max_rate {
+            return Ok(Some((m, "--max-rate".into())));
+        }
+        let from_env = self
+            .env
+            .var(MAX_RATE_VAR)
+            .map(|v| (v.to_owned(), format!("environment variable {MAX_RATE_VAR}")));
+        let from_profile = prof.and_then(|p| p.max_rate.clone()).map(|v| {
+            (
+                v,
+                format!(
+                    "`max_rate` of profile `{}`",
+                    profile_name.unwrap_or_default()
+                ),
+            )
+        });
+        let chosen = if prof_wins {
+            from_profile.or(from_env)
+        } else {
+            from_env.or(from_profile)
+        };
+        chosen
+            .map(|(raw, source)| {
+                crate::values::parse_max_rate(&raw)
+                    .map(|m| (m, source.clone()))
+                    .map_err(|e| CliError::new(format!("bad max rate in {source}: {e}")))
+            })
+            .transpose()
     }
 
     /// The request timeout: `--timeout` > `DESCOPE_MGMT_TIMEOUT` > the profile's `timeout` (an

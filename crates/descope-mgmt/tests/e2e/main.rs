@@ -8,6 +8,7 @@ mod plan_golden;
 mod project_export;
 mod project_file;
 mod project_sync;
+mod rate;
 mod reliability;
 mod restore_audit;
 mod review;
