@@ -1825,7 +1825,10 @@ fn fault_soak_of_roles_permissions_and_settings_converges_with_every_change_back
         let kind = r["targetType"].as_str().unwrap_or_default();
         // The first file's settings writes are of tenants that run created: there was nothing
         // to back up. Every other update and delete must have its backup.
-        let first_run = r["command"].as_str().unwrap_or_default().contains("first.yaml");
+        let first_run = r["command"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("first.yaml");
         if !["role", "permission", "settings"].contains(&kind)
             || r["result"] != "ok"
             || r["request"] == "create"

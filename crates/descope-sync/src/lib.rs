@@ -44,8 +44,8 @@ pub use order::{Step, schedule, temporary_names};
 pub use plan::{PlanError, Wave, plan};
 pub use project::{
     BATCH_SIZE, LiveResources, ProjectBackend, ProjectPlan, ProjectPlanError, ProjectReport, Reads,
-    ResourceChange, ResourceRequest, SavedResource, Scope, execute_project, plan_project,
-    resource_fingerprints, settings_with,
+    ResourceChange, ResourceRequest, SavedResource, Scope, duration_at, execute_project,
+    plan_project, resource_fingerprints, settings_with,
 };
 pub use saved::{SavedChange, rederive};
 pub use trust::TrustError;

@@ -23,6 +23,22 @@ impl Out {
     }
 }
 
+impl Out {
+    /// [`Out::progress`] with the estimated time left, for an apply's writes.
+    #[must_use]
+    pub fn progress_eta(&self, len: u64, what: &str) -> ProgressBar {
+        let bar = self.progress(len, what);
+        if !bar.is_hidden()
+            && let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed}, about {eta} left)",
+            )
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::env::Env;

@@ -31,6 +31,9 @@ pub struct CliBackend<'a> {
     pub(super) resource_backups: OnceCell<BTreeMap<String, PathBuf>>,
     /// The "applying" progress bar while the writes run.
     bar: RefCell<Option<ProgressBar>>,
+    /// The writes finished so far, and the status line off a terminal.
+    done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ticker: RefCell<Option<super::ticker::Ticker>>,
 }
 
 impl<'a> CliBackend<'a> {
@@ -51,6 +54,8 @@ impl<'a> CliBackend<'a> {
             backups: OnceCell::new(),
             resource_backups: OnceCell::new(),
             bar: RefCell::new(None),
+            done: std::sync::Arc::default(),
+            ticker: RefCell::new(None),
         }
     }
 
@@ -215,10 +220,19 @@ impl Backend for CliBackend<'_> {
     fn writes_begin(&self, steps: usize) {
         // From here Ctrl-C / SIGTERM stops new writes while in-flight writes finish.
         self.ctx.interrupt.set_graceful(true);
-        *self.bar.borrow_mut() = Some(self.ctx.out.progress(steps as u64, "applying"));
+        *self.bar.borrow_mut() = Some(self.ctx.out.progress_eta(steps as u64, "applying"));
+        // Off a terminal (a CI log), a status line at least every 10 s instead of the bar.
+        if !self.ctx.out.stderr_tty && !self.ctx.out.quiet {
+            *self.ticker.borrow_mut() = Some(super::ticker::Ticker::start(
+                self.ctx.out.clone(),
+                steps,
+                self.done.clone(),
+            ));
+        }
     }
 
     fn step_finished(&self) {
+        self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(bar) = self.bar.borrow().as_ref() {
             bar.inc(1);
         }
@@ -227,6 +241,9 @@ impl Backend for CliBackend<'_> {
     fn writes_end(&self) {
         if let Some(bar) = self.bar.borrow_mut().take() {
             bar.finish_and_clear();
+        }
+        if let Some(t) = self.ticker.borrow_mut().take() {
+            t.stop();
         }
     }
 }

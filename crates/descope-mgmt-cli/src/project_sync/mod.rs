@@ -9,6 +9,7 @@ mod read;
 mod render;
 mod resources;
 mod saved;
+mod ticker;
 
 use std::path::{Path, PathBuf};
 
@@ -152,6 +153,14 @@ pub async fn run(ctx: &Ctx, o: &Options) -> CliResult {
     };
     render::warnings(ctx, &plan);
     let has_changes = plan.has_changes();
+    if has_changes {
+        let settings = ctx.settings().await?;
+        ctx.out.status(&render::cost_line(
+            &plan,
+            settings.max_rate.as_ref(),
+            ctx.global.local,
+        ));
+    }
     if o.dry_run {
         return Ok(if o.detailed_exitcode && has_changes {
             Exit::Changes

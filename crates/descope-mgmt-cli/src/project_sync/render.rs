@@ -290,3 +290,60 @@ pub fn project_plan_error(
         P::Refused(why) => CliError::new(shown(why)).hint("nothing was changed"),
     }
 }
+
+/// The documented limit of the service's management API (reference §5.4): the rate an estimate
+/// assumes when neither `--max-rate` nor the profile sets ours.
+pub const DOCUMENTED_LIMIT: (u32, u64) = (100, 60);
+
+/// "1,240 requests: about 12 min at 100 per 60 s (the service's documented limit)".
+pub fn cost_line(
+    plan: &ProjectPlan,
+    max_rate: Option<&(descope_api::MaxRate, String)>,
+    local: bool,
+) -> String {
+    let requests = plan.requests();
+    let count = thousands(requests);
+    let noun = if requests == 1 { "request" } else { "requests" };
+    let (n, per, source) = match max_rate {
+        Some((m, source)) => (m.n, m.per, format!("(the cap from {source})")),
+        None if local => return format!("Apply: {count} {noun}."),
+        None => (
+            DOCUMENTED_LIMIT.0,
+            std::time::Duration::from_secs(DOCUMENTED_LIMIT.1),
+            "(the service's documented limit; --max-rate sets ours)".to_owned(),
+        ),
+    };
+    let took = descope_sync::duration_at(requests, n, per);
+    let about = if took.is_zero() {
+        "within the first window".to_owned()
+    } else {
+        format!("about {}", minutes_seconds(took))
+    };
+    format!(
+        "Apply: {count} {noun}: {about} at {n} per {} s {source}.",
+        per.as_secs()
+    )
+}
+
+/// `1240` → `1,240`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `750 s` → `12 min 30 s`; `45 s` → `45 s`.
+pub fn minutes_seconds(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}

@@ -104,3 +104,61 @@ fn a_bad_max_rate_is_refused_before_any_request() {
     assert!(r.stderr.contains("DESCOPE_MGMT_MAX_RATE"), "{}", r.stderr);
     assert!(env.journal().is_empty());
 }
+
+#[test]
+fn the_plan_says_how_many_requests_and_about_how_long_and_the_count_is_exact() {
+    let env = TestEnv::new(bin());
+    for i in 0..5 {
+        env.run(&[
+            "tenant",
+            "create",
+            "--name",
+            &format!("Old {i}"),
+            "--id",
+            &format!("old{i}"),
+        ])
+        .expect(0);
+    }
+    let file = tenants_file(&env, 250);
+    let r = env.run(&["tenant", "sync", "-c", &file, "--dry-run", "--prune"]);
+    r.expect(0);
+    // 250 creates, 5 deletes (each with the read of its settings for the backup).
+    assert!(
+        r.stderr.contains(
+            "Apply: 260 requests: about 2 min at 100 per 60 s (the service's documented limit"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--dry-run",
+        "--prune",
+        "--max-rate",
+        "50/10",
+    ]);
+    assert!(
+        r.stderr
+            .contains("Apply: 260 requests: about 50 s at 50 per 10 s (the cap from --max-rate)."),
+        "{}",
+        r.stderr
+    );
+    env.clear_journal();
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--apply",
+        "--prune",
+        "--yes",
+        "--max-deletes",
+        "5",
+    ])
+    .expect(0);
+    // The plan's own read of the tenants, then exactly the requests it announced.
+    assert_eq!(env.journal().len(), 1 + 260);
+}

@@ -11,10 +11,12 @@
 //! kind, action (and tenant, for tenant roles; a batch may not span tenants), in chunks of
 //! [`BATCH_SIZE`].
 
+mod cost;
 mod execute;
 mod plan;
 pub(crate) mod resource;
 
+pub use cost::duration_at;
 pub use execute::{ProjectBackend, ProjectReport, execute_project};
 pub use plan::{
     ProjectPlanError, Reads, SavedResource, Scope, plan_project, resource_fingerprints,
