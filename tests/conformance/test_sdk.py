@@ -912,23 +912,25 @@ def _():
     raise AssertionError("a wrong key was accepted")
 
 
-@check("rate limit: 429 raises RateLimitException with E130429 and Retry-After seconds")
+@check("rate limit: a 429 raises RateLimitException with E170429 (production's code now) or E130429, and Retry-After seconds")
 def _():
-    admin("PUT", "/__emulator/faults", {"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0,
-                                        "rateLimit": {"requests": 1, "windowSecs": 60}})
-    try:
-        for _ in range(3):
-            tenant.load_all()
-    except RateLimitException as e:
-        # The SDK puts the errorCode in status_code for rate-limit errors.
-        expect_eq(e.status_code, "E130429", "RateLimitException.status_code (errorCode)")
-        expect_eq(e.error_type, "API rate limit exceeded", "error_type")
-        retry_after = e.rate_limit_parameters.get("Retry-After")
-        expect(isinstance(retry_after, int) and 1 <= retry_after <= 60, f"Retry-After {retry_after!r}")
-        return
-    finally:
-        admin("PUT", "/__emulator/faults", {"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0, "rateLimit": None})
-    raise AssertionError("no 429 within 3 requests at a limit of 1 per 60 s")
+    for code in ("E170429", "E130429"):
+        admin("PUT", "/__emulator/faults", {"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0,
+                                            "rateLimit": {"requests": 1, "windowSecs": 60},
+                                            "rateLimitCode": code})
+        try:
+            for _ in range(3):
+                tenant.load_all()
+        except RateLimitException as e:
+            # The SDK puts the errorCode in status_code for rate-limit errors.
+            expect_eq(e.status_code, code, "RateLimitException.status_code (errorCode)")
+            expect_eq(e.error_type, "API rate limit exceeded", "error_type")
+            retry_after = e.rate_limit_parameters.get("Retry-After")
+            expect(isinstance(retry_after, int) and 1 <= retry_after <= 60, f"Retry-After {retry_after!r}")
+            continue
+        finally:
+            admin("PUT", "/__emulator/faults", {"latencyMs": 0, "failRate": 0.0, "dropRate": 0.0, "rateLimit": None})
+        raise AssertionError(f"no 429 ({code}) within 3 requests at a limit of 1 per 60 s")
 
 
 # ---------------------------------------------------------------------------------------------

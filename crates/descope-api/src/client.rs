@@ -38,6 +38,14 @@ fn announced_budget(headers: &HeaderMap) -> Option<(Option<u32>, u32, Duration)>
     Some((number("ratelimit-limit").map(count), remaining, reset))
 }
 
+/// The `errorCode` of an error body, or empty.
+fn error_code_of(body: &[u8]) -> String {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("errorCode")?.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// How long to wait after a 429 that carries no usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How much of an unreadable body goes into an error.
@@ -426,6 +434,7 @@ impl Client {
                                 retry_after: Some(wait),
                                 attempts: limited,
                                 path: shown,
+                                code: error_code_of(&bytes),
                             };
                             return Outcome {
                                 result: Err(err),
@@ -438,6 +447,7 @@ impl Client {
                                 retry_after: Some(wait),
                                 attempts: limited,
                                 path: shown,
+                                code: error_code_of(&bytes),
                             };
                             return Outcome {
                                 result: Err(err),

@@ -408,6 +408,7 @@ async fn a_retry_after_above_the_cap_fails_at_once() {
             retry_after,
             attempts,
             path,
+            ..
         } => {
             assert_eq!(*retry_after, Some(Duration::from_secs(3600)));
             assert_eq!(*attempts, 1);

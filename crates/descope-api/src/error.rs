@@ -30,6 +30,9 @@ pub enum ApiError {
         retry_after: Option<Duration>,
         attempts: u32,
         path: String,
+        /// The `errorCode` of the last 429 (`E170429` now, `E130429` before); empty when it had
+        /// none. Any 429 is a rate limit, whatever its code.
+        code: String,
     },
     /// Connection refused or reset, a timeout, or a connection closed without a response, after retries.
     #[error("cannot reach the Descope API at {path} after {attempts} attempt(s): {message}")]
@@ -67,6 +70,7 @@ impl ApiError {
     pub fn code(&self) -> Option<&str> {
         match self {
             Self::Service { code, .. } if !code.is_empty() => Some(code),
+            Self::RateLimited { code, .. } if !code.is_empty() => Some(code),
             Self::RateLimited { .. } => Some(RATE_LIMIT_EXCEEDED),
             _ => None,
         }
@@ -256,6 +260,7 @@ mod tests {
             retry_after: Some(Duration::from_secs(600)),
             attempts: 1,
             path: "/p".into(),
+            code: String::new(),
         };
         assert!(rl.is_retryable());
         assert_eq!(rl.status(), Some(429));

@@ -110,3 +110,26 @@ pub fn parse_max_rate(s: &str) -> Result<descope_api::MaxRate, String> {
         per: std::time::Duration::from_secs(secs),
     })
 }
+
+/// `1240` → `1,240`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `750 s` → `12 min 30 s`; `45 s` → `45 s`.
+pub fn minutes_seconds(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}

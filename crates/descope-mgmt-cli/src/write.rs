@@ -387,7 +387,7 @@ fn audit_code(e: &ApiError) -> String {
         ApiError::Service { status, .. } | ApiError::InvalidResponse { status, .. } => {
             format!("http-{status}")
         }
-        ApiError::RateLimited { .. } => "E130429".to_owned(),
+        ApiError::RateLimited { .. } => e.code().unwrap_or("E130429").to_owned(),
         ApiError::Transport { .. } => "transport".to_owned(),
         _ => "error".to_owned(),
     }

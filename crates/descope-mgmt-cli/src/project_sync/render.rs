@@ -302,7 +302,7 @@ pub fn cost_line(
     local: bool,
 ) -> String {
     let requests = plan.requests();
-    let count = thousands(requests);
+    let count = crate::values::thousands(requests);
     let noun = if requests == 1 { "request" } else { "requests" };
     let (n, per, source) = match max_rate {
         Some((m, source)) => (m.n, m.per, format!("(the cap from {source})")),
@@ -317,33 +317,10 @@ pub fn cost_line(
     let about = if took.is_zero() {
         "within the first window".to_owned()
     } else {
-        format!("about {}", minutes_seconds(took))
+        format!("about {}", crate::values::minutes_seconds(took))
     };
     format!(
         "Apply: {count} {noun}: {about} at {n} per {} s {source}.",
         per.as_secs()
     )
-}
-
-/// `1240` → `1,240`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// `750 s` → `12 min 30 s`; `45 s` → `45 s`.
-pub fn minutes_seconds(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    match (s / 60, s % 60) {
-        (0, s) => format!("{s} s"),
-        (m, 0) => format!("{m} min"),
-        (m, s) => format!("{m} min {s} s"),
-    }
 }

@@ -47,7 +47,7 @@ pub fn line(done: usize, total: usize, elapsed: Duration) -> String {
     let eta = elapsed.mul_f64(left as f64 / done as f64);
     format!(
         "applying: {done}/{total} writes done, about {} left",
-        super::render::minutes_seconds(eta.max(Duration::from_secs(1)))
+        crate::values::minutes_seconds(eta.max(Duration::from_secs(1)))
     )
 }
 

@@ -288,11 +288,14 @@ fn local_doctor_shows_the_built_in_emulator_not_production() {
 fn rate_limit_waits_print_a_status_line_at_least_every_10_s() {
     // Three requests per 12 s: the listing and two creates get through, the third create is
     // told to wait about 12 s. Stderr is a file (not a terminal), as in CI.
+    // Without RateLimit-* headers (with them the client waits before the limit instead; see
+    // rate.rs).
     let faults = descope_emulator::Faults {
         rate_limit: Some(descope_emulator::RateLimit {
             requests: 3,
             window_secs: 12,
         }),
+        no_rate_headers: true,
         ..Default::default()
     };
     let env = TestEnv::with_faults(bin(), faults, 1);
