@@ -17,8 +17,7 @@ mod plan;
 use std::collections::BTreeMap;
 
 use descope_model::{
-    Permission, PermissionRequest, PermissionUpdate, Role, RoleRequest, RoleUpdate,
-    SessionSettings,
+    Permission, PermissionRequest, PermissionUpdate, Role, RoleRequest, RoleUpdate, SessionSettings,
 };
 use serde::{Deserialize, Serialize};
 
