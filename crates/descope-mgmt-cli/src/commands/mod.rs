@@ -9,5 +9,8 @@ pub mod config;
 pub mod doctor;
 pub mod emulator;
 pub mod flow;
+pub mod permission;
+pub mod restore;
+pub mod role;
 pub mod tenant;
 pub mod theme;
