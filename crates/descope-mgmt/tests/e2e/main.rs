@@ -7,6 +7,7 @@ mod network;
 mod plan_golden;
 mod project_file;
 mod reliability;
+mod resources;
 mod restore_audit;
 mod review;
 mod safety;
