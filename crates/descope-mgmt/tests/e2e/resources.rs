@@ -83,17 +83,21 @@ fn permission(env: &TestEnv, name: &str) -> Option<Value> {
 
 /// Writes a backup as the sync backend does (`sync-update`), of `object` as read live.
 fn backup(env: &TestEnv, kind: &str, id: &str, object: &Value) -> PathBuf {
+    backup_at(env, kind, id, object, "2026-12-01T10:00:00Z")
+}
+
+/// [`backup`] recorded at `time` (RFC 3339, whole seconds).
+fn backup_at(env: &TestEnv, kind: &str, id: &str, object: &Value, time: &str) -> PathBuf {
     let dir = env.data_dir().join("backups").join(PROJECT_ID);
     std::fs::create_dir_all(&dir).unwrap();
     let safe: String = id
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    let path = dir.join(format!(
-        "20261201T100000.000Z_sync-update_{kind}_{safe}.json"
-    ));
+    let stamp: String = time.chars().filter(char::is_ascii_alphanumeric).collect();
+    let path = dir.join(format!("{stamp}_sync-update_{kind}_{safe}.json"));
     let body = json!({"format_version": 1,
-        "metadata": {"timestamp": "2026-12-01T10:00:00Z", "operation": "sync-update",
+        "metadata": {"timestamp": time, "operation": "sync-update",
                      "target_type": kind, "target_id": id, "project_id": PROJECT_ID,
                      "tool_version": "0.1.0"},
         kind: object});
@@ -194,6 +198,17 @@ fn restore_brings_back_a_role_deleted_behind_the_tools_back_and_dry_run_writes_n
         "{}",
         table.stdout
     );
+    let shown = env
+        .run(&[
+            "backup",
+            "show",
+            listed[0]["name"].as_str().unwrap(),
+            "-o",
+            "json",
+        ])
+        .json();
+    assert_eq!(shown["metadata"]["targetType"], "role");
+    assert_eq!(shown["role"], viewer);
 
     env.clear_journal();
     let dry = env.run(&["restore", "--latest", "role:viewer", "--dry-run"]);
@@ -579,5 +594,39 @@ fn top_level_restore_of_a_tenant_does_what_tenant_restore_does() {
             .contains(&format!("restore it with `descope-mgmt restore {file}`")),
         "{}",
         r.stderr
+    );
+}
+
+#[test]
+fn prune_keeps_the_last_backup_of_a_role_or_permission_that_is_gone() {
+    let env = env();
+    project(&env);
+    let viewer = role(&env, None, "viewer").unwrap();
+    let ghost = json!({"name": "ghost", "tenantId": "", "permissionNames": []});
+    let gone = json!({"name": "gone:perm", "description": ""});
+    for time in ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"] {
+        backup_at(&env, "role", "viewer", &viewer, time);
+        backup_at(&env, "role", "ghost", &ghost, time);
+        backup_at(&env, "permission", "gone:perm", &gone, time);
+        backup_at(&env, "settings", "acme", &json!({"enabled": false}), time);
+    }
+    env.run(&["backup", "prune", "--older-than", "30d", "--yes"])
+        .expect(0);
+    let left: Vec<(String, String)> = backups(&env, &[])
+        .iter()
+        .map(|b| {
+            (
+                b["targetType"].as_str().unwrap().to_owned(),
+                b["targetId"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        left,
+        [
+            ("permission".to_owned(), "gone:perm".to_owned()),
+            ("role".to_owned(), "ghost".to_owned())
+        ],
+        "the live role's and the live tenant's settings backups went; the last of each gone target stayed"
     );
 }
