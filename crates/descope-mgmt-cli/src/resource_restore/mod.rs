@@ -18,6 +18,7 @@ use crate::error::CliError;
 use crate::output::{Format, Table, shown_path};
 use crate::shell::shell_quote;
 use crate::tenants::{FieldDiff, print_changes};
+use crate::write::Writer;
 
 /// What the restore of a role, permission or settings will do.
 pub struct Planned {
@@ -41,12 +42,7 @@ impl Planned {
 
 /// Shows the plan (table: a header and one line per change; JSON/YAML with `dry_run`: the plan
 /// object). `false` when there is nothing to restore (said on stderr).
-pub fn show_plan(
-    ctx: &Ctx,
-    backup: &Backup,
-    plan: &Planned,
-    dry_run: bool,
-) -> Result<bool, CliError> {
+fn show_plan(ctx: &Ctx, backup: &Backup, plan: &Planned, dry_run: bool) -> Result<bool, CliError> {
     let from = shown_path(&backup.path);
     if plan.exists && plan.changes.is_empty() {
         ctx.out.status(&format!(
@@ -102,9 +98,30 @@ pub fn report(ctx: &Ctx, backup: &Backup, plan: &Planned, pre: Option<&Path>) {
     }
 }
 
+/// Plans a restore and shows the plan; then, unless `dry_run` or there is nothing to do, takes
+/// the project lock and plans again under it (what is backed up must be what is replaced).
+/// Returns the writer, the plan and what `plan` read live, ready to back up and write.
+pub async fn begin<'a, L>(
+    ctx: &'a Ctx,
+    backup: &Backup,
+    dry_run: bool,
+    plan: impl AsyncFn(bool) -> Result<(Planned, L), CliError>,
+) -> Result<Option<(Writer<'a>, Planned, L)>, CliError> {
+    let (planned, _) = plan(dry_run).await?;
+    if !show_plan(ctx, backup, &planned, dry_run)? || dry_run {
+        return Ok(None);
+    }
+    let writer = Writer::begin(ctx).await?;
+    let (planned, live) = plan(false).await?;
+    if !still_to_do(ctx, backup, &planned) {
+        return Ok(None);
+    }
+    Ok(Some((writer, planned, live)))
+}
+
 /// Whether a restore re-planned under the lock still has something to do (another run may have
 /// restored it meanwhile); says so when not.
-pub fn still_to_do(ctx: &Ctx, backup: &Backup, plan: &Planned) -> bool {
+fn still_to_do(ctx: &Ctx, backup: &Backup, plan: &Planned) -> bool {
     if plan.exists && plan.changes.is_empty() {
         ctx.out.status(&format!(
             "{} already matches {}; nothing to restore",

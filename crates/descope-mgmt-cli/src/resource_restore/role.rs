@@ -9,14 +9,13 @@ use descope_api::{NameOrId, Role, RoleRequest, RoleUpdate};
 use descope_store::{Backup, TargetType};
 use serde_json::json;
 
-use super::{Planned, decode, report, show_plan, the_restore};
+use super::{Planned, decode, report, the_restore};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::shown_path;
 use crate::roles::{diff_roles, find_live, permissions, role_target, roles_in};
 use crate::shell::shell_quote;
 use crate::tenants::load_opt;
-use crate::write::Writer;
 
 /// The role a backup recorded; it must have a name.
 fn recorded_role(backup: &Backup) -> Result<Role, CliError> {
@@ -116,16 +115,13 @@ async fn plan(
 /// or create it again; with `dry_run`, only the plan.
 pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
     let recorded = recorded_role(&backup)?;
-    let (planned, _) = plan(ctx, &backup, &recorded, dry_run).await?;
-    if !show_plan(ctx, &backup, &planned, dry_run)? || dry_run {
+    let Some((writer, planned, live)) = super::begin(ctx, &backup, dry_run, async |dry| {
+        plan(ctx, &backup, &recorded, dry).await
+    })
+    .await?
+    else {
         return Ok(Exit::Success);
-    }
-    let writer = Writer::begin(ctx).await?;
-    // Re-read under the lock: what we back up must be what we replace.
-    let (planned, live) = plan(ctx, &backup, &recorded, false).await?;
-    if !super::still_to_do(ctx, &backup, &planned) {
-        return Ok(Exit::Success);
-    }
+    };
     let client = ctx.client().await?;
     let pre = match &live {
         Some(l) => Some(writer.backup(

@@ -7,12 +7,11 @@ use descope_api::TenantSettings;
 use descope_store::{Backup, TargetType};
 use serde_json::Value;
 
-use super::{Planned, decode, report, show_plan, the_restore};
+use super::{Planned, decode, report, the_restore};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::shell::shell_quote;
-use crate::tenants::{READ_ONLY_SETTINGS, settings_diff};
-use crate::write::Writer;
+use crate::tenants::{settings_diff, settings_write_body};
 
 /// Settings keys that belong to the tenant rather than to its sessions: a settings restore
 /// keeps their live values.
@@ -84,16 +83,13 @@ async fn plan(
 pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
     let recorded: TenantSettings = decode(&backup, "settings")?;
     let tenant = backup.metadata.target_id.clone();
-    let (planned, _) = plan(ctx, &backup, &tenant, &recorded, dry_run).await?;
-    if !show_plan(ctx, &backup, &planned, dry_run)? || dry_run {
+    let Some((writer, planned, live)) = super::begin(ctx, &backup, dry_run, async |dry| {
+        plan(ctx, &backup, &tenant, &recorded, dry).await
+    })
+    .await?
+    else {
         return Ok(Exit::Success);
-    }
-    let writer = Writer::begin(ctx).await?;
-    // Re-read under the lock: what we back up must be what we replace.
-    let (planned, live) = plan(ctx, &backup, &tenant, &recorded, false).await?;
-    if !super::still_to_do(ctx, &backup, &planned) {
-        return Ok(Exit::Success);
-    }
+    };
     let client = ctx.client().await?;
     let pre = writer.backup(
         "restore",
@@ -102,11 +98,7 @@ pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
         &Value::Object(live.clone()),
         None,
     )?;
-    let mut body = wanted_settings(&recorded, &live);
-    for k in READ_ONLY_SETTINGS {
-        body.remove(*k);
-    }
-    body.retain(|_, v| !v.is_null());
+    let body = settings_write_body(&wanted_settings(&recorded, &live));
     writer
         .audited(
             "settings",

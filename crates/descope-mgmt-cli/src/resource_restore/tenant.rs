@@ -10,8 +10,8 @@ use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Table, shown, shown_path};
 use crate::shell::shell_quote;
 use crate::tenants::{
-    FieldDiff, READ_ONLY_SETTINGS, backup_tenant, diff_tenants, load_opt, print_changes,
-    settings_diff, settings_of, wanted_tenant,
+    FieldDiff, backup_tenant, diff_tenants, load_opt, print_changes, settings_diff, settings_of,
+    settings_write_body, wanted_tenant,
 };
 use crate::write::Writer;
 
@@ -267,11 +267,7 @@ pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
     if let Some(ws) = &wanted_settings {
         let changed = settings_diff(live_settings.as_ref(), ws);
         if !changed.is_empty() || live.is_none() {
-            let mut body = ws.clone();
-            for k in READ_ONLY_SETTINGS {
-                body.remove(*k);
-            }
-            body.retain(|_, v| !v.is_null());
+            let body = settings_write_body(ws);
             writer
                 .audited(
                     "settings",
