@@ -144,6 +144,23 @@ pub fn decode<T: serde::de::DeserializeOwned>(backup: &Backup, kind: &str) -> Re
     })
 }
 
+/// As [`decode`], for an object that must have a name (a role, a permission).
+pub fn decode_named<T: serde::de::DeserializeOwned>(
+    backup: &Backup,
+    kind: &str,
+    name: impl Fn(&T) -> &str,
+) -> Result<T, CliError> {
+    let object: T = decode(backup, kind)?;
+    if name(&object).is_empty() {
+        return Err(CliError::new(format!(
+            "{}: the {kind} in this backup has no name",
+            shown_path(&backup.path)
+        ))
+        .hint("nothing was changed; pick another backup with `descope-mgmt backup list`"));
+    }
+    Ok(object)
+}
+
 /// "the restore (dry run) from FILE" — how refusals name the restore.
 fn the_restore(backup: &Backup, dry_run: bool) -> String {
     format!(

@@ -6,24 +6,10 @@ use descope_api::{NameOrId, Permission, PermissionRequest, PermissionUpdate};
 use descope_store::{Backup, TargetType};
 use serde_json::json;
 
-use super::{Planned, decode, report, the_restore};
+use super::{Planned, decode_named, report, the_restore};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::shown_path;
 use crate::roles::{diff_permissions, find_live, permissions};
-
-/// The permission a backup recorded; it must have a name.
-fn recorded_permission(backup: &Backup) -> Result<Permission, CliError> {
-    let p: Permission = decode(backup, "permission")?;
-    if p.name.is_empty() {
-        return Err(CliError::new(format!(
-            "{}: the permission in this backup has no name",
-            shown_path(&backup.path)
-        ))
-        .hint("nothing was changed; pick another backup with `descope-mgmt backup list`"));
-    }
-    Ok(p)
-}
 
 /// The error for a restore that would write a system permission.
 fn system(backup: &Backup, name: &str, dry_run: bool) -> CliError {
@@ -91,7 +77,7 @@ async fn plan(
 /// Restores the permission of `backup` (a permission backup): back up the live permission,
 /// then update it back or create it again; with `dry_run`, only the plan.
 pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
-    let recorded = recorded_permission(&backup)?;
+    let recorded: Permission = decode_named(&backup, "permission", |x: &Permission| &x.name)?;
     let Some((writer, planned, live)) = super::begin(ctx, &backup, dry_run, async |dry| {
         plan(ctx, &backup, &recorded, dry).await
     })

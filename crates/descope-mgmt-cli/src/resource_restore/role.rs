@@ -9,26 +9,12 @@ use descope_api::{NameOrId, Role, RoleRequest, RoleUpdate};
 use descope_store::{Backup, TargetType};
 use serde_json::json;
 
-use super::{Planned, decode, report, the_restore};
+use super::{Planned, decode_named, report, the_restore};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
-use crate::output::shown_path;
 use crate::roles::{diff_roles, find_live, permissions, role_target, roles_in};
 use crate::shell::shell_quote;
 use crate::tenants::load_opt;
-
-/// The role a backup recorded; it must have a name.
-fn recorded_role(backup: &Backup) -> Result<Role, CliError> {
-    let role: Role = decode(backup, "role")?;
-    if role.name.is_empty() {
-        return Err(CliError::new(format!(
-            "{}: the role in this backup has no name",
-            shown_path(&backup.path)
-        ))
-        .hint("nothing was changed; pick another backup with `descope-mgmt backup list`"));
-    }
-    Ok(role)
-}
 
 /// Reads what the restore would change, refusing (before any write) what the service would
 /// refuse or what would lose data: a tenant that is gone, a name another role now holds,
@@ -114,7 +100,7 @@ async fn plan(
 /// Restores the role of `backup` (a role backup): back up the live role, then update it back
 /// or create it again; with `dry_run`, only the plan.
 pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
-    let recorded = recorded_role(&backup)?;
+    let recorded: Role = decode_named(&backup, "role", |x: &Role| &x.name)?;
     let Some((writer, planned, live)) = super::begin(ctx, &backup, dry_run, async |dry| {
         plan(ctx, &backup, &recorded, dry).await
     })
