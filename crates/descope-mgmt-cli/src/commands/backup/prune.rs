@@ -25,8 +25,8 @@ pub struct BackupPruneArgs {
     /// Show what would be deleted
     #[arg(long)]
     pub dry_run: bool,
-    /// Also delete the last backup of a tenant or flow that no longer exists in the
-    /// project (kept otherwise: it is the only way to restore it)
+    /// Also delete the last backup of a tenant, flow, role or permission that no longer
+    /// exists in the project (kept otherwise: it is the only way to restore it)
     #[arg(long)]
     pub prune_orphans: bool,
 }
