@@ -14,6 +14,9 @@ pub use crate::commands::config::ConfigCommand;
 pub use crate::commands::emulator::EmulatorCommand;
 pub use crate::commands::export::ExportArgs;
 pub use crate::commands::flow::FlowCommand;
+pub use crate::commands::permission::PermissionCommand;
+pub use crate::commands::restore::RestoreAnyArgs;
+pub use crate::commands::role::RoleCommand;
 pub use crate::commands::sync::SyncArgs;
 pub use crate::commands::tenant::TenantCommand;
 pub use crate::commands::theme::ThemeCommand;
@@ -51,6 +54,17 @@ pub enum Command {
     #[command(after_help = ex::THEME)]
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// Roles of the project or of a tenant: list
+    #[command(after_help = ex::ROLE)]
+    #[command(subcommand)]
+    Role(RoleCommand),
+    /// Permissions of the project: list
+    #[command(after_help = ex::PERMISSION)]
+    #[command(subcommand)]
+    Permission(PermissionCommand),
+    /// Undo: put back what any backup recorded (tenant, flow, theme, role, permission, settings)
+    #[command(after_help = ex::RESTORE)]
+    Restore(RestoreAnyArgs),
     /// Backups taken before every change: list, show, prune
     #[command(after_help = ex::BACKUP)]
     #[command(subcommand)]

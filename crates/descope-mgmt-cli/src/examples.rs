@@ -139,6 +139,40 @@ Examples:
   descope-mgmt theme restore --latest project --dry-run
   descope-mgmt theme restore --latest project";
 
+pub const ROLE: &str = "\
+Examples:
+  descope-mgmt role list
+  descope-mgmt role list --tenant acme";
+
+pub const ROLE_LIST: &str = "\
+Examples:
+  descope-mgmt role list
+  descope-mgmt role list --tenant acme -o json";
+
+pub const PERMISSION: &str = "\
+Examples:
+  descope-mgmt permission list";
+
+pub const PERMISSION_LIST: &str = "\
+Examples:
+  descope-mgmt permission list
+  descope-mgmt permission list -o yaml";
+
+pub const RESTORE: &str = "\
+Examples:
+  # The newest backup of a target, as KIND:ID; see what it would do first
+  descope-mgmt restore --latest role:viewer --dry-run
+  descope-mgmt restore --latest role:acme/acme-admin
+  descope-mgmt restore --latest permission:projects:read
+  descope-mgmt restore --latest settings:acme
+  descope-mgmt restore --latest theme
+  # A backup file, as `backup list` names it
+  descope-mgmt restore 20261129T054012.123Z_sync-delete_role_viewer.json
+
+Exit codes:
+  0 restored (or nothing to restore), 1 error (no such backup, a check failed), 64 usage error
+  (an unknown KIND).";
+
 pub const BACKUP: &str = "\
 Examples:
   descope-mgmt backup list --tenant acme
@@ -148,6 +182,10 @@ pub const BACKUP_LIST: &str = "\
 Examples:
   descope-mgmt backup list
   descope-mgmt backup list --tenant acme
+  descope-mgmt backup list --role viewer
+  descope-mgmt backup list --role acme/acme-admin
+  descope-mgmt backup list --permission projects:read
+  descope-mgmt backup list --settings acme
   descope-mgmt backup list --all-projects -o json";
 
 pub const BACKUP_SHOW: &str = "\

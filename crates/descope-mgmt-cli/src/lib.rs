@@ -16,7 +16,9 @@ pub mod output;
 pub mod profile;
 pub mod project_sync;
 pub mod prompts;
+pub mod resource_restore;
 pub mod restore_lookup;
+pub mod roles;
 pub mod shell;
 pub mod signals;
 pub mod spec_file;
@@ -185,7 +187,8 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
 async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
-        audit, backup, completions, config, doctor, emulator, export, flow, sync, tenant, theme,
+        audit, backup, completions, config, doctor, emulator, export, flow, permission, restore,
+        role, sync, tenant, theme,
     };
     match command {
         Command::Sync(a) => sync::run(ctx, &a).await,
@@ -193,6 +196,9 @@ async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
         Command::Tenant(cmd) => tenant::run(ctx, cmd).await,
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,
+        Command::Role(cmd) => role::run(ctx, cmd).await,
+        Command::Permission(cmd) => permission::run(ctx, cmd).await,
+        Command::Restore(a) => restore::run(ctx, &a).await,
         Command::Backup(cmd) => backup::run(ctx, cmd).await,
         Command::Audit(cmd) => audit::run(ctx, cmd),
         Command::Config(cmd) => config::run(ctx, cmd),

@@ -6,6 +6,7 @@ use descope_store::{Backup, TargetType};
 use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::output::shown_path;
+use crate::shell::shell_quote;
 
 /// `tenant restore`, `flow restore`, `theme restore`.
 #[derive(Debug, Args)]
@@ -31,23 +32,8 @@ pub fn find_backup(
     args: &RestoreArgs,
     kind: TargetType,
 ) -> Result<Backup, CliError> {
-    let store = ctx.data_dir()?.backups(project_id);
-    let backup = if let Some(id) = &args.latest {
-        store.latest(kind, id)?.ok_or_else(|| {
-            CliError::not_found(format!(
-                "no backup of {kind} `{id}` in project {project_id}"
-            ))
-            .hint(match kind {
-                // `backup list` filters by tenant or flow; theme backups are in the full list.
-                TargetType::Theme => "see what there is with `descope-mgmt backup list`".to_owned(),
-                _ => format!("see what there is with `descope-mgmt backup list --{kind} {id}`"),
-            })
-        })?
-    } else {
-        let name = args.backup.as_deref().unwrap_or_default();
-        let path = store.resolve(name)?;
-        descope_store::load_backup(&path)?
-    };
+    let latest = args.latest.as_deref().map(|id| (kind, id));
+    let backup = lookup(ctx, project_id, args.backup.as_deref(), latest)?;
     if backup.metadata.target_type != kind {
         return Err(CliError::new(format!(
             "{} is a backup of {} `{}`, not of a {kind}",
@@ -55,17 +41,63 @@ pub fn find_backup(
             backup.metadata.target_type,
             backup.metadata.target_id
         ))
-        .hint(format!(
-            "restore it with `descope-mgmt {} restore`",
-            backup.metadata.target_type
-        )));
+        .hint(match backup.metadata.target_type {
+            t @ (TargetType::Tenant | TargetType::Flow | TargetType::Theme) => {
+                format!("restore it with `descope-mgmt {t} restore`")
+            }
+            _ => format!(
+                "restore it with `descope-mgmt restore {}`",
+                shell_quote(&backup.file_name())
+            ),
+        }));
     }
+    check_project(ctx, &backup, project_id, args.force_project)?;
+    Ok(backup)
+}
+
+/// Loads the newest backup of `latest` (kind and id), else the backup file `name` names (a
+/// path, or a name as `backup list` prints it).
+pub fn lookup(
+    ctx: &Ctx,
+    project_id: &str,
+    name: Option<&str>,
+    latest: Option<(TargetType, &str)>,
+) -> Result<Backup, CliError> {
+    let store = ctx.data_dir()?.backups(project_id);
+    if let Some((kind, id)) = latest {
+        return store.latest(kind, id)?.ok_or_else(|| {
+            CliError::not_found(format!(
+                "no backup of {kind} `{id}` in project {project_id}"
+            ))
+            .hint(match kind {
+                // `backup list` filters by tenant, flow, role, permission and settings; theme
+                // backups are in the full list.
+                TargetType::Theme => "see what there is with `descope-mgmt backup list`".to_owned(),
+                _ => format!(
+                    "see what there is with `descope-mgmt backup list --{kind} {}`",
+                    shell_quote(id)
+                ),
+            })
+        });
+    }
+    let path = store.resolve(name.unwrap_or_default())?;
+    Ok(descope_store::load_backup(&path)?)
+}
+
+/// Refuses a backup recorded in another project unless `force_project`; warns about one that
+/// records no project (the seed's format).
+pub fn check_project(
+    ctx: &Ctx,
+    backup: &Backup,
+    project_id: &str,
+    force_project: bool,
+) -> Result<(), CliError> {
     match &backup.metadata.project_id {
         None => ctx.out.warn(&format!(
             "{} records no project; restoring into the current project {project_id}",
             shown_path(&backup.path)
         )),
-        Some(p) if p != project_id && !args.force_project => {
+        Some(p) if p != project_id && !force_project => {
             return Err(CliError::new(format!(
                 "{} was taken in project {p}, not in the current project {project_id}",
                 shown_path(&backup.path)
@@ -74,5 +106,5 @@ pub fn find_backup(
         }
         Some(_) => {}
     }
-    Ok(backup)
+    Ok(())
 }

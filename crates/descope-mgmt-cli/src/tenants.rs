@@ -220,6 +220,18 @@ pub fn wanted_tenant(backup: &Backup, recorded: &Tenant, live: Option<&Tenant>) 
 /// Settings keys the service derives or that a settings write does not take.
 pub const READ_ONLY_SETTINGS: &[&str] = &["tenantId", "domains", "authType"];
 
+/// The body of a settings write that puts back `wanted`: without the keys a write does not take
+/// ([`READ_ONLY_SETTINGS`]) and without nulls (the backup did not record them).
+#[must_use]
+pub fn settings_write_body(wanted: &TenantSettings) -> TenantSettings {
+    let mut body = wanted.clone();
+    for k in READ_ONLY_SETTINGS {
+        body.remove(*k);
+    }
+    body.retain(|_, v| !v.is_null());
+    body
+}
+
 /// The settings a restore would change: each recorded, writable, non-null key whose live value
 /// differs.
 #[must_use]

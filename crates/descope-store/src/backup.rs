@@ -42,7 +42,7 @@ pub struct Backup {
     /// `None` for the seed's format, which had no version.
     pub format_version: Option<u32>,
     pub metadata: BackupMetadata,
-    /// The tenant, flow or theme exactly as the service returned it.
+    /// The tenant, flow, theme, role, permission or settings exactly as the service returned it.
     pub object: Value,
     /// The tenant's settings, when they were recorded.
     pub settings: Option<Value>,
@@ -453,7 +453,7 @@ pub fn parse_backup(path: &Path, bytes: &[u8]) -> Result<Backup, StoreError> {
         Some(t) => Some(t.parse::<TargetType>().map_err(|_| {
             bad(
                 "metadata.target_type",
-                "\"tenant\", \"flow\" or \"theme\"",
+                "\"tenant\", \"flow\", \"theme\", \"role\", \"permission\" or \"settings\"",
                 &Value::String(t),
             )
         })?),
@@ -472,7 +472,7 @@ pub fn parse_backup(path: &Path, bytes: &[u8]) -> Result<Backup, StoreError> {
             });
         }
         None => {
-            let mut found = TargetType::ALL.into_iter().filter(present);
+            let mut found = TargetType::INFERABLE.into_iter().filter(present);
             match (found.next(), found.next()) {
                 (Some(t), None) => t,
                 (None, _) => {
@@ -567,6 +567,14 @@ fn encode(b: &NewBackup<'_>, project_id: &str) -> Result<Vec<u8>, StoreError> {
     }
     if let Some(settings) = b.settings.filter(|s| !s.is_object()) {
         return Err(not_object("settings", settings));
+    }
+    if b.target_type == TargetType::Settings && b.settings.is_some() {
+        // The object of a settings backup is stored under `settings`: there is no second one.
+        return Err(StoreError::Encode {
+            what: "backup",
+            message: "a backup of settings holds them as its object; give no separate settings"
+                .to_owned(),
+        });
     }
     let mut metadata = Map::new();
     metadata.insert("timestamp".into(), Value::String(b.timestamp.to_string()));

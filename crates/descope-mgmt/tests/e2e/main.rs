@@ -10,6 +10,7 @@ mod project_file;
 mod project_sync;
 mod rate;
 mod reliability;
+mod resources;
 mod restore_audit;
 mod review;
 mod safety;

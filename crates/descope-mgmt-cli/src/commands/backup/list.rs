@@ -18,6 +18,15 @@ pub struct BackupListArgs {
     /// Only backups of this flow
     #[arg(long, value_name = "ID", conflicts_with = "tenant")]
     pub flow: Option<String>,
+    /// Only backups of this project role (TENANT/NAME: of that tenant's role)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["tenant", "flow"])]
+    pub role: Option<String>,
+    /// Only backups of this permission
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["tenant", "flow", "role"])]
+    pub permission: Option<String>,
+    /// Only backups of this tenant's session settings
+    #[arg(long, value_name = "TENANT", conflicts_with_all = ["tenant", "flow", "role", "permission"])]
+    pub settings: Option<String>,
     /// Backups of every project in the data dir
     #[arg(long)]
     pub all_projects: bool,
@@ -32,10 +41,15 @@ pub fn run(ctx: &Ctx, args: &BackupListArgs) -> CliResult {
     } else {
         data.backups(&project_id(ctx)?).list()?
     };
-    let filter: Option<(TargetType, &str)> = tenant
-        .as_deref()
-        .map(|t| (TargetType::Tenant, t))
-        .or(flow.as_deref().map(|f| (TargetType::Flow, f)));
+    let filter: Option<(TargetType, &str)> = [
+        (TargetType::Tenant, tenant),
+        (TargetType::Flow, flow),
+        (TargetType::Role, &args.role),
+        (TargetType::Permission, &args.permission),
+        (TargetType::Settings, &args.settings),
+    ]
+    .into_iter()
+    .find_map(|(kind, id)| id.as_deref().map(|id| (kind, id)));
     let entries: Vec<_> = listing
         .entries
         .iter()

@@ -25,8 +25,8 @@ pub struct BackupPruneArgs {
     /// Show what would be deleted
     #[arg(long)]
     pub dry_run: bool,
-    /// Also delete the last backup of a tenant or flow that no longer exists in the
-    /// project (kept otherwise: it is the only way to restore it)
+    /// Also delete the last backup of a tenant, flow, role or permission that no longer
+    /// exists in the project (kept otherwise: it is the only way to restore it)
     #[arg(long)]
     pub prune_orphans: bool,
 }
@@ -69,6 +69,8 @@ pub async fn run(ctx: &Ctx, args: &BackupPruneArgs) -> CliResult {
     };
     let exists = |kind: TargetType, id: &str| match (&live, kind) {
         (_, TargetType::Theme) => true,
+        // A tenant's settings exist as long as the tenant does.
+        (Some(live), TargetType::Settings) => live.contains(&(TargetType::Tenant, id.to_owned())),
         (Some(live), _) => live.contains(&(kind, id.to_owned())),
         (None, _) => false,
     };
@@ -137,7 +139,7 @@ pub async fn run(ctx: &Ctx, args: &BackupPruneArgs) -> CliResult {
     Ok(Exit::Success)
 }
 
-/// The tenants and flows that exist in the project now.
+/// The tenants, flows, roles and permissions that exist in the project now.
 async fn live_targets(ctx: &Ctx) -> Result<BTreeSet<(TargetType, String)>, CliError> {
     let client = ctx.client().await?;
     let tenants = client
@@ -148,9 +150,38 @@ async fn live_targets(ctx: &Ctx) -> Result<BTreeSet<(TargetType, String)>, CliEr
         .list_flows(&[])
         .await
         .map_err(|e| ctx.api_error(&e))?;
-    Ok(tenants
-        .into_iter()
-        .map(|t| (TargetType::Tenant, t.id))
+    let mut live: BTreeSet<(TargetType, String)> = tenants
+        .iter()
+        .map(|t| (TargetType::Tenant, t.id.clone()))
         .chain(flows.into_iter().map(|f| (TargetType::Flow, f.id)))
-        .collect())
+        .collect();
+    let permissions = crate::roles::permissions(ctx, client).await?;
+    live.extend(
+        permissions
+            .into_iter()
+            .map(|p| (TargetType::Permission, p.name)),
+    );
+    // Load-all need not list tenant roles: one search by every tenant finds those.
+    let mut roles = client
+        .load_all_roles()
+        .await
+        .map_err(|e| ctx.api_error(&e))?;
+    if !tenants.is_empty() {
+        let q = descope_api::RoleSearch {
+            tenant_ids: tenants.iter().map(|t| t.id.clone()).collect(),
+            ..Default::default()
+        };
+        roles.extend(
+            client
+                .search_roles(&q)
+                .await
+                .map_err(|e| ctx.api_error(&e))?,
+        );
+    }
+    live.extend(
+        roles
+            .iter()
+            .map(|r| (TargetType::Role, crate::roles::role_target(r))),
+    );
+    Ok(live)
 }
