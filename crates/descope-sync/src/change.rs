@@ -144,6 +144,18 @@ pub struct Summary {
     pub unchanged: usize,
 }
 
+impl Summary {
+    /// Counts one change of `action`.
+    pub fn add(&mut self, action: Action) {
+        match action {
+            Action::Create => self.create += 1,
+            Action::Update => self.update += 1,
+            Action::Delete => self.delete += 1,
+            Action::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

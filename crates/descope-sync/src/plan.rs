@@ -18,12 +18,7 @@ impl Plan {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for c in &self.changes {
-            match c.action {
-                Action::Create => s.create += 1,
-                Action::Update => s.update += 1,
-                Action::Delete => s.delete += 1,
-                Action::Unchanged => s.unchanged += 1,
-            }
+            s.add(c.action);
         }
         s
     }

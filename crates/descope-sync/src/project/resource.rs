@@ -120,12 +120,7 @@ impl ProjectPlan {
     pub fn summary(&self) -> Summary {
         let mut s = self.tenants.summary();
         for c in &self.resources {
-            match c.action {
-                Action::Create => s.create += 1,
-                Action::Update => s.update += 1,
-                Action::Delete => s.delete += 1,
-                Action::Unchanged => s.unchanged += 1,
-            }
+            s.add(c.action);
         }
         s
     }

@@ -6,6 +6,8 @@
 //! survives the process being killed) before it counts as done, and a second thread syncs the log
 //! to disk behind them, so no request waits for the disk.
 
+mod many;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -278,29 +280,18 @@ impl<'a> Writer<'a> {
             Ok(_) => ("ok".to_owned(), None),
             Err(e) => (audit_code(e), Some(e.to_string())),
         };
-        let record = AuditRecord {
-            time: self.ctx.now(),
-            actor: self.ctx.actor().to_owned(),
-            project_id: self.project_id.clone(),
-            profile: self.profile.clone(),
-            command: self.ctx.command_line.clone(),
-            // What the user ran (`restore`, `sync`…); the request kind goes in `request`.
-            operation: descope_store::operation_of_command(&self.ctx.command_line)
-                .unwrap_or(operation)
-                .to_owned(),
-            request: operation.to_owned(),
+        let record = self.record(
+            operation,
             target_type,
-            target_id: result
+            result
                 .as_ref()
                 .ok()
                 .and_then(&resolve)
                 .unwrap_or_else(|| target_id.to_owned()),
-            result: outcome,
-            error,
-            backup: backup.map(Path::to_path_buf),
-            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        };
+            (outcome, error),
+            backup.map(Path::to_path_buf),
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
         self.audit.append(record).await.map_err(|e| {
             CliError::io(format!("the {operation} of {target_type} `{target_id}` was sent, but its audit record could not be written: {e}"))
                 .hint("check that the data dir is writable and has free space")
@@ -313,70 +304,36 @@ impl<'a> Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// Runs one batch request that writes every target of `targets` (type, id, its backup) and
-    /// appends one audit record per target (all with the request's result) before returning.
-    pub async fn audited_many<T, F>(
+    /// The audit record of one request to one target: `result` is `ok` or the error code, and
+    /// the error's text.
+    pub(super) fn record(
         &self,
         operation: &str,
-        targets: &[(TargetType, String, Option<PathBuf>)],
-        request: F,
-    ) -> Result<Result<T, ApiError>, CliError>
-    where
-        F: Future<Output = Result<T, ApiError>>,
-    {
-        let what = || match targets {
-            [(t, id, _)] => format!("{t} `{id}`"),
-            _ => format!("{} objects", targets.len()),
-        };
-        if self.ctx.interrupt.stopped() {
-            return Err(CliError::new(format!(
-                "interrupted before the {operation} of {} was sent",
-                what()
-            ))
-            .with_exit(crate::error::Exit::Interrupted)
-            .hint(
-                "writes already sent finished and are in the audit log (`descope-mgmt audit list`)",
-            ));
+        target_type: TargetType,
+        target_id: String,
+        (result, error): (String, Option<String>),
+        backup: Option<PathBuf>,
+        duration_ms: u64,
+    ) -> AuditRecord {
+        AuditRecord {
+            time: self.ctx.now(),
+            actor: self.ctx.actor().to_owned(),
+            project_id: self.project_id.clone(),
+            profile: self.profile.clone(),
+            command: self.ctx.command_line.clone(),
+            // What the user ran (`restore`, `sync`…); the request kind goes in `request`.
+            operation: descope_store::operation_of_command(&self.ctx.command_line)
+                .unwrap_or(operation)
+                .to_owned(),
+            request: operation.to_owned(),
+            target_type,
+            target_id,
+            result,
+            error,
+            backup,
+            duration_ms,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         }
-        let _guard = self.ctx.interrupt.write_guard();
-        let started = Instant::now();
-        let result = request.await;
-        let (outcome, error) = match &result {
-            Ok(_) => ("ok".to_owned(), None),
-            Err(e) => (audit_code(e), Some(e.to_string())),
-        };
-        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        for (target_type, target_id, backup) in targets {
-            let record = AuditRecord {
-                time: self.ctx.now(),
-                actor: self.ctx.actor().to_owned(),
-                project_id: self.project_id.clone(),
-                profile: self.profile.clone(),
-                command: self.ctx.command_line.clone(),
-                operation: descope_store::operation_of_command(&self.ctx.command_line)
-                    .unwrap_or(operation)
-                    .to_owned(),
-                request: operation.to_owned(),
-                target_type: *target_type,
-                target_id: target_id.clone(),
-                result: outcome.clone(),
-                error: error.clone(),
-                backup: backup.clone(),
-                duration_ms,
-                tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            };
-            self.audit.append(record).await.map_err(|e| {
-                CliError::io(format!(
-                    "the {operation} of {} was sent, but its audit record could not be written: {e}",
-                    what()
-                ))
-                .hint("check that the data dir is writable and has free space")
-            })?;
-        }
-        if result.is_ok() {
-            self.ctx.interrupt.write_made();
-        }
-        Ok(result)
     }
 }
 
