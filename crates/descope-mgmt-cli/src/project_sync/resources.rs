@@ -131,7 +131,10 @@ impl ProjectBackend for CliBackend<'_> {
         let mut counts = Vec::new();
         for (t, items) in by_type {
             let written = self.writer.backup_many(items, 16).await?;
-            counts.push(format!("{} {t}(s)", written.len()));
+            counts.push(match t {
+                TargetType::Settings => format!("the settings of {} tenant(s)", written.len()),
+                _ => format!("{} {t}(s)", written.len()),
+            });
             all.extend(written.into_iter().map(|(id, p)| (format!("{t}:{id}"), p)));
         }
         self.ctx.out.status(&format!(

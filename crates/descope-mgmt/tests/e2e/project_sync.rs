@@ -433,3 +433,14 @@ fn a_saved_project_plan_applies_exactly_and_refuses_when_stale() {
     assert!(r.stderr.contains("role:auditor"), "{}", r.stderr);
     assert!(env.writes().is_empty());
 }
+
+#[test]
+fn the_example_project_file_syncs_and_converges() {
+    let env = env();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/project.yaml");
+    env.run(&["config", "validate", file]).expect(0);
+    env.run(&["sync", "-c", file, "--apply", "--yes"]).expect(0);
+    env.run(&["sync", "-c", file, "--dry-run", "--detailed-exitcode"])
+        .expect(0);
+    assert_eq!(roles(&env).len(), 3);
+}
