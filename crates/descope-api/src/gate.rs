@@ -51,6 +51,12 @@ pub struct MaxRate {
 /// A `RateLimit-Reset` never makes the gate wait longer than this (a bad header must not stall a
 /// run).
 const MAX_RESET: Duration = Duration::from_secs(3600);
+/// A 429 asking to wait this long or longer is a window or a lockout, not a burst: instead of an
+/// even pace over it, the gate learns "N per window" (what got through before it) and sends up to N
+/// at once in each window after it, which is as fast as the limit allows and never over it.
+const LOCKOUT_WAIT: Duration = Duration::from_secs(10);
+/// Added to a learned window, so that a window of ours never starts before the service's ends.
+const LOCKOUT_MARGIN: Duration = Duration::from_secs(1);
 /// How often a request waiting on a new window's budget looks again for the answer that says
 /// when the window ends.
 const PROVISIONAL_RECHECK: Duration = Duration::from_millis(250);
@@ -86,8 +92,9 @@ struct State {
     /// The budget the latest `RateLimit-*` headers announced, and the limit per window.
     budget: Option<Budget>,
     announced_limit: Option<u32>,
-    /// Our own cap, and the starts it counts (newest last).
+    /// Our own cap, the cap learned from a lockout, and the starts they count (newest last).
     max_rate: Option<MaxRate>,
+    learned_cap: Option<MaxRate>,
     starts: VecDeque<Instant>,
 }
 
@@ -155,6 +162,7 @@ impl RateGate {
                 budget: None,
                 announced_limit: None,
                 max_rate: max_rate.filter(|m| m.n > 0 && !m.per.is_zero()),
+                learned_cap: None,
                 starts: VecDeque::new(),
             }),
             notify: Notify::new(),
@@ -262,14 +270,23 @@ impl State {
         {
             return Wait::Paused(p);
         }
-        // Our own cap: the (n)th newest start must be at least `per` ago.
-        if let Some(m) = self.max_rate {
-            while self.starts.front().is_some_and(|t| *t + m.per <= now) {
+        // Our own cap and the one learned from a lockout: at most n starts in any `per`.
+        let caps = [self.max_rate, self.learned_cap];
+        if let Some(longest) = caps.iter().flatten().map(|m| m.per).max() {
+            while self.starts.front().is_some_and(|t| *t + longest <= now) {
                 self.starts.pop_front();
             }
-            let n = m.n as usize;
-            if self.starts.len() >= n {
-                return Wait::Paused(self.starts[self.starts.len() - n] + m.per);
+            for m in caps.iter().flatten() {
+                let recent: Vec<Instant> = self
+                    .starts
+                    .iter()
+                    .copied()
+                    .filter(|t| *t + m.per > now)
+                    .collect();
+                let n = m.n as usize;
+                if recent.len() >= n {
+                    return Wait::Paused(recent[recent.len() - n] + m.per);
+                }
             }
         }
         // The service's announced budget: none left means waiting for its window to reset.
@@ -301,7 +318,7 @@ impl State {
                 if at > now { Wait::Slot(at) } else { Wait::Go }
             }
         };
-        if self.max_rate.is_some() {
+        if self.max_rate.is_some() || self.learned_cap.is_some() {
             self.starts.push_back(match wait {
                 Wait::Slot(at) => at,
                 _ => now,
@@ -319,6 +336,17 @@ impl State {
         let in_window = |t: &Instant| *t <= p.at && *t + p.window >= p.at;
         let answered = self.admitted.iter().filter(|t| in_window(t)).count();
         let unanswered = self.sending.iter().filter(|t| in_window(t)).count();
+        if p.window >= LOCKOUT_WAIT {
+            // A window or a lockout: what got through in it may go at once in each next one.
+            let n = u32::try_from((answered + unanswered).max(1)).unwrap_or(u32::MAX);
+            self.learned_cap = Some(MaxRate {
+                n,
+                per: p.window + LOCKOUT_MARGIN,
+            });
+            self.interval = p.before;
+            self.next_slot = None;
+            return;
+        }
         let learned = pace(answered + unanswered, p.window);
         self.interval = Some(p.before.map_or(learned, |old| old.max(learned)));
     }
@@ -708,6 +736,31 @@ mod tests {
         gate.acquire().await.succeeded();
         let later = gate.stats().interval.unwrap();
         assert!(later < learned, "{later:?} !< {learned:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_a_lockout_each_window_gets_what_got_through_at_once() {
+        let gate = RateGate::new(4);
+        let t0 = Instant::now();
+        for _ in 0..10 {
+            gate.acquire().await.succeeded();
+        }
+        // The 11th is locked out for 60 s (no RateLimit-* headers).
+        gate.acquire().await.rate_limited(Duration::from_secs(60));
+        let mut starts = Vec::new();
+        for _ in 0..25 {
+            let p = gate.acquire().await;
+            starts.push(Instant::now() - t0);
+            p.succeeded();
+        }
+        let at = |i: usize| starts[i].as_secs();
+        assert_eq!((at(0), at(9)), (60, 60), "10 at once when the lockout ends");
+        assert_eq!(
+            (at(10), at(19)),
+            (121, 121),
+            "then 10 in the next window, after a margin"
+        );
+        assert_eq!(at(20), 182);
     }
 
     #[tokio::test(start_paused = true)]

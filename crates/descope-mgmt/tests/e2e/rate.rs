@@ -162,3 +162,33 @@ fn the_plan_says_how_many_requests_and_about_how_long_and_the_count_is_exact() {
     // The plan's own read of the tenants, then exactly the requests it announced.
     assert_eq!(env.journal().len(), 1 + 260);
 }
+
+#[test]
+fn without_rate_headers_a_sync_triggers_at_most_one_lockout() {
+    // 8 per 10 s and a 10 s lockout, no headers: the first lockout teaches the client the window.
+    let faults = descope_emulator::Faults {
+        rate_limit: Some(descope_emulator::RateLimit {
+            requests: 8,
+            window_secs: 10,
+        }),
+        rate_limit_lockout_secs: 10,
+        no_rate_headers: true,
+        ..descope_emulator::Faults::default()
+    };
+    let env = TestEnv::with_faults(bin(), faults, 1);
+    let file = tenants_file(&env, 20);
+    env.run(&[
+        "tenant",
+        "sync",
+        "-c",
+        &file,
+        "--apply",
+        "--yes",
+        "--concurrency",
+        "4",
+    ])
+    .expect(0);
+    let j = env.journal_stats();
+    assert!(j.lockouts <= 1, "{} lockouts", j.lockouts);
+    assert_eq!(env.state()["tenants"].as_array().unwrap().len(), 20);
+}
