@@ -96,12 +96,21 @@ impl Emulator {
             .map(|r| Entry {
                 path: r["path"].as_str().unwrap_or_default().to_owned(),
                 status: r["status"].as_u64().unwrap_or(0),
+                start_ms: r["startMs"].as_u64().unwrap_or(0),
             })
             .collect();
         Ok(Journal {
             entries,
             max_in_flight: j["maxInFlight"].as_u64().unwrap_or(0),
+            lockouts: j["lockouts"].as_u64().unwrap_or(0),
+            rate_limited: j["rateLimited"].as_u64().unwrap_or(0),
         })
+    }
+
+    /// Sets the faults from their JSON form (every key the admin API takes).
+    pub fn set_faults(&self, faults: &Value) -> Result<(), String> {
+        self.admin("PUT", "/__emulator/faults", Some(faults))
+            .map(drop)
     }
 
     /// The environment that points `descope-mgmt` at this emulator, with its own data dir.
@@ -130,11 +139,16 @@ impl Drop for Emulator {
 pub struct Entry {
     pub path: String,
     pub status: u64,
+    /// When the emulator received it (ms since it started).
+    pub start_ms: u64,
 }
 
 pub struct Journal {
     pub entries: Vec<Entry>,
     pub max_in_flight: u64,
+    /// Lockouts started and requests answered 429 (the rate limiter's counts).
+    pub lockouts: u64,
+    pub rate_limited: u64,
 }
 
 impl Journal {

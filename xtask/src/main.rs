@@ -8,6 +8,7 @@
 
 mod emu;
 mod http;
+mod lockout;
 mod measure;
 mod report;
 mod scenarios;
@@ -18,7 +19,7 @@ use std::process::{Command, ExitCode};
 
 use scenarios::{Env, Results, Sizes};
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only 1,2,3,4,5,6,7]
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--no-build] [--only 1,2,3,4,5,6,7,8]
        cargo xtask gen [--check]";
 
 fn main() -> ExitCode {
@@ -142,7 +143,7 @@ fn bench(args: &[String]) -> Result<bool, String> {
 
     let mut res = Results::default();
     type Scenario = fn(&Env, &Sizes, &mut Results) -> Result<(), String>;
-    let all: [(u8, Scenario); 7] = [
+    let all: [(u8, Scenario); 8] = [
         (1, scenarios::plan),
         (2, scenarios::apply),
         (3, scenarios::rate_limit),
@@ -150,6 +151,7 @@ fn bench(args: &[String]) -> Result<bool, String> {
         (5, scenarios::startup),
         (6, scenarios::export),
         (7, scenarios::roles),
+        (8, lockout::lockout),
     ];
     for (n, f) in all {
         if wants(n) {

@@ -30,6 +30,8 @@ pub struct Sizes {
     pub export_runs: usize,
     /// Project roles (and as many permissions) that scenario 7 syncs.
     pub roles: usize,
+    /// Writes of scenario 8 (at a window limit with a lockout).
+    pub lockout_writes: usize,
 }
 
 impl Sizes {
@@ -50,6 +52,7 @@ impl Sizes {
             export_tenants: 100_000,
             export_runs: 5,
             roles: 1_000,
+            lockout_writes: 200,
         }
     }
 
@@ -70,6 +73,7 @@ impl Sizes {
             export_tenants: 2_000,
             export_runs: 1,
             roles: 1_000,
+            lockout_writes: 60,
         }
     }
 }
@@ -102,7 +106,7 @@ pub struct Results {
 }
 
 impl Results {
-    fn row(
+    pub(crate) fn row(
         &mut self,
         scenario: &'static str,
         measure: impl Into<String>,
@@ -119,7 +123,7 @@ impl Results {
         });
     }
 
-    fn detail(&mut self, text: &str) {
+    pub(crate) fn detail(&mut self, text: &str) {
         self.details.push_str(text);
     }
 }
@@ -204,7 +208,7 @@ fn check(run: &measure::Run, what: &str, stderr: &Path) -> Result<(), String> {
     Err(format!("{what} exited with {}:\n{tail}", run.status))
 }
 
-fn fmt_s(v: f64) -> String {
+pub(crate) fn fmt_s(v: f64) -> String {
     if v < 0.1 {
         format!("{:.1} ms", v * 1000.0)
     } else {
@@ -216,7 +220,7 @@ fn list_s(v: &[f64]) -> String {
     v.iter().map(|x| fmt_s(*x)).collect::<Vec<_>>().join(", ")
 }
 
-fn progress(msg: &str) {
+pub(crate) fn progress(msg: &str) {
     eprintln!("  {msg}");
 }
 
@@ -299,7 +303,11 @@ pub fn plan(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String> {
 
 /// Resets the emulator to `writes / 2` live tenants (to be updated) and writes the file: those
 /// renamed, plus `writes / 2` new ones. Returns the YAML and JSON paths.
-fn apply_setup(emu: &Emulator, env: &Env, writes: usize) -> Result<(PathBuf, PathBuf), String> {
+pub(crate) fn apply_setup(
+    emu: &Emulator,
+    env: &Env,
+    writes: usize,
+) -> Result<(PathBuf, PathBuf), String> {
     let half = writes / 2;
     emu.faults(0, None)?;
     emu.reset()?;

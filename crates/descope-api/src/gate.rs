@@ -48,6 +48,8 @@ pub struct MaxRate {
     pub per: Duration,
 }
 
+/// Added to the end of a window a `RateLimit-Reset` announces, for the clocks of the two sides.
+const RESET_MARGIN: Duration = Duration::from_millis(250);
 /// A `RateLimit-Reset` never makes the gate wait longer than this (a bad header must not stall a
 /// run).
 const MAX_RESET: Duration = Duration::from_secs(3600);
@@ -195,7 +197,7 @@ impl RateGate {
         }
         let others = u32::try_from(s.sending.len().saturating_sub(1)).unwrap_or(u32::MAX);
         let remaining = remaining.saturating_sub(others);
-        let window_end = now + reset.min(MAX_RESET);
+        let window_end = now + reset.min(MAX_RESET) + RESET_MARGIN;
         s.budget = Some(match s.budget {
             // The first answer of a new window: when it ends.
             Some(b) if b.provisional => Budget {
@@ -203,10 +205,12 @@ impl RateGate {
                 window_end,
                 provisional: false,
             },
-            // The same window: the lower count (answers arrive out of order), the later end.
+            // The same window: the lower count (answers arrive out of order) and the earlier end
+            // (each answer's whole seconds round up, so every estimate is at or after the real end:
+            // the earliest is the closest).
             Some(b) if now < b.window_end => Budget {
                 remaining: b.remaining.min(remaining),
-                window_end: b.window_end.max(window_end),
+                window_end: b.window_end.min(window_end),
                 provisional: false,
             },
             _ => Budget {
@@ -476,12 +480,12 @@ mod tests {
         );
         assert_eq!(
             starts[3],
-            Duration::from_secs(10),
+            Duration::from_millis(10_250),
             "then everyone waits for the reset"
         );
         assert_eq!(
             starts[4],
-            Duration::from_secs(10),
+            Duration::from_millis(10_250),
             "a new window: no budget known"
         );
     }
@@ -496,7 +500,7 @@ mod tests {
         let t0 = Instant::now();
         let a = gate.acquire().await;
         let b = gate.acquire().await;
-        assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+        assert_eq!(Instant::now() - t0, Duration::from_millis(5_250));
         let g = gate.clone();
         let third = tokio::spawn(async move {
             let p = g.acquire().await;
@@ -527,7 +531,7 @@ mod tests {
         b.succeeded();
         let t0 = Instant::now();
         let _d = gate.acquire().await;
-        assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+        assert_eq!(Instant::now() - t0, Duration::from_millis(5_250));
     }
 
     #[tokio::test(start_paused = true)]
