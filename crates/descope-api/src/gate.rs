@@ -48,6 +48,9 @@ pub struct MaxRate {
     pub per: Duration,
 }
 
+/// Added to the window of a cap (`--max-rate`, or learned from a lockout): the jitter between
+/// when we start requests and when the service receives them.
+const CAP_MARGIN: Duration = Duration::from_millis(100);
 /// Added to the end of a window a `RateLimit-Reset` announces, for the clocks of the two sides.
 const RESET_MARGIN: Duration = Duration::from_millis(250);
 /// A `RateLimit-Reset` never makes the gate wait longer than this (a bad header must not stall a
@@ -276,20 +279,23 @@ impl State {
         }
         // Our own cap and the one learned from a lockout: at most n starts in any `per`.
         let caps = [self.max_rate, self.learned_cap];
-        if let Some(longest) = caps.iter().flatten().map(|m| m.per).max() {
+        if let Some(longest) = caps.iter().flatten().map(|m| m.per + CAP_MARGIN).max() {
             while self.starts.front().is_some_and(|t| *t + longest <= now) {
                 self.starts.pop_front();
             }
             for m in caps.iter().flatten() {
+                // A little more than `per`, so that the service, which sees our requests a few
+                // milliseconds after they start and not all equally late, never counts n + 1.
+                let per = m.per + CAP_MARGIN;
                 let recent: Vec<Instant> = self
                     .starts
                     .iter()
                     .copied()
-                    .filter(|t| *t + m.per > now)
+                    .filter(|t| *t + per > now)
                     .collect();
                 let n = m.n as usize;
                 if recent.len() >= n {
-                    return Wait::Paused(recent[recent.len() - n] + m.per);
+                    return Wait::Paused(recent[recent.len() - n] + per);
                 }
             }
         }
@@ -564,8 +570,8 @@ mod tests {
         }
         assert_eq!(
             starts[4],
-            Duration::from_secs(10),
-            "the fifth waits for the first to age out"
+            Duration::from_millis(10_100),
+            "the fifth waits for the first to age out (and the margin)"
         );
     }
 
