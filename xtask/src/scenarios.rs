@@ -834,5 +834,46 @@ pub fn roles(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String> 
         "≤ 20",
         Some(total <= 20),
     );
+    tenant_creates(env, n, res)
+}
+
+/// Issue 14's third count: `n` tenant creates (no batch endpoint exists for tenants), as the
+/// plan announces them and as the emulator counts them.
+fn tenant_creates(env: &Env, n: usize, res: &mut Results) -> Result<(), String> {
+    let emu = Emulator::start(&env.bin)?;
+    emu.faults(0, None)?;
+    let yaml = env.scratch.join(format!("tenants-{n}.yaml"));
+    write_yaml(&yaml, "c", (0..n).map(|i| (i, false)))?;
+    emu.clear_journal()?;
+    let home = emu::fresh_home(&env.scratch, "home-tenant-creates")?;
+    let err = env.scratch.join("tenant-creates.stderr");
+    let mut cmd = emu.cli(&env.bin, &home);
+    cmd.args(["tenant", "sync", "--config"])
+        .arg(&yaml)
+        .args(["--apply", "--yes"]);
+    let run = measure::run(&cmd, None, &err, false)?;
+    check(&run, "tenant sync --apply", &err)?;
+    let total = emu.journal()?.entries.len();
+    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+    let announced = stderr
+        .lines()
+        .find(|l| l.starts_with("Apply: "))
+        .unwrap_or("(no Apply line)")
+        .to_owned();
+    progress(&format!(
+        "{n} tenant creates: {total} requests; the plan said: {announced}"
+    ));
+    let _ = writeln!(
+        res.details,
+        "`tenant sync --apply` of {n} new tenants: {total} requests (the plan's read and one create each; the plan \
+         announced `{announced}`).\n"
+    );
+    res.row(
+        "7 roles",
+        format!("`tenant sync --apply`, {n} tenant creates: requests"),
+        total.to_string(),
+        format!("{} (one read + one create each)", n + 1),
+        Some(total == n + 1),
+    );
     Ok(())
 }
