@@ -9,7 +9,6 @@ use descope_store::TargetType;
 use descope_sync::{
     Action, Outcome, ProjectBackend, ResourceChange, ResourceKind, ResourceRequest,
 };
-use serde_json::{Value, json};
 
 use super::backend::CliBackend;
 use crate::error::CliError;
@@ -34,31 +33,6 @@ impl CliBackend<'_> {
     /// The backups taken of permissions, roles and settings, by `KIND:TARGET_ID`.
     pub fn resource_backups(&self) -> &BTreeMap<String, PathBuf> {
         self.resource_backups.get_or_init(BTreeMap::new)
-    }
-
-    /// The live object of `c`, as its backup holds it.
-    fn live_object(&self, c: &ResourceChange) -> Option<Value> {
-        let live = self.resources;
-        let name = c.live_name();
-        match c.kind {
-            ResourceKind::Permission => live
-                .permissions
-                .as_ref()?
-                .iter()
-                .find(|p| p.name == name)
-                .map(|p| json!(p)),
-            ResourceKind::Role | ResourceKind::TenantRole => live
-                .roles
-                .as_ref()?
-                .iter()
-                .find(|r| r.name == name && r.tenant() == c.tenant.as_deref())
-                .map(|r| json!(r)),
-            ResourceKind::Settings => live
-                .settings
-                .get(&c.name)
-                .map(|s| Value::Object(s.to_map().into_iter().collect())),
-            ResourceKind::Tenant => None,
-        }
     }
 
     /// Sends one request writing `changes`, audited once per object, as the changes' outcome.
@@ -104,7 +78,7 @@ impl ProjectBackend for CliBackend<'_> {
     async fn backup_resources(&self, changes: &[&ResourceChange]) -> Result<(), CliError> {
         let mut by_type: Vec<(TargetType, Vec<BackupItem>)> = Vec::new();
         for c in changes {
-            let object = self.live_object(c).ok_or_else(|| {
+            let object = self.resources.object_of(c).ok_or_else(|| {
                 CliError::new(format!(
                     "{} was in the plan but not read live; nothing was changed",
                     c.label()

@@ -98,6 +98,34 @@ pub struct LiveResources {
     pub settings: BTreeMap<String, SessionSettings>,
 }
 
+impl LiveResources {
+    /// The live object `c` is planned against (its live name, in its scope) as JSON — what its
+    /// backup holds; `None` when it does not exist or was not read.
+    #[must_use]
+    pub fn object_of(&self, c: &ResourceChange) -> Option<serde_json::Value> {
+        let name = c.live_name();
+        match c.kind {
+            ResourceKind::Permission => self
+                .permissions
+                .as_ref()?
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| serde_json::to_value(p).ok()),
+            ResourceKind::Role | ResourceKind::TenantRole => self
+                .roles
+                .as_ref()?
+                .iter()
+                .find(|r| r.name == name && r.tenant() == c.tenant.as_deref())
+                .and_then(|r| serde_json::to_value(r).ok()),
+            ResourceKind::Settings => self
+                .settings
+                .get(&c.name)
+                .map(|s| serde_json::Value::Object(s.to_map().into_iter().collect())),
+            ResourceKind::Tenant => None,
+        }
+    }
+}
+
 /// The whole project's plan.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectPlan {
