@@ -1,23 +1,36 @@
 //! Scenario 8 (issue 14): at a window limit with a lockout, the way the service answers now.
-//! `tenant sync --apply` of N writes against the emulator's `--rate-limit 50/20` with a 20 s
-//! lockout (the service's 100 per 60 s with a 60 s lockout, time scaled down), with and without
-//! `RateLimit-*` headers, and with `--max-rate` at half the limit. The floor is what the limit
-//! allows for the requests the run sent: one window's worth at once, then one more per window.
+//! `tenant sync --apply` of N writes against the emulator's `--rate-limit 100/20` with a 20 s
+//! lockout (the service's 100 per 60 s with a 60 s lockout, time scaled down by three), with and
+//! without `RateLimit-*` headers, and with `--max-rate` at half the limit; then the official Python
+//! SDK script doing the same job at the same limit, plain and with the retry Descope's docs advise.
+//! The floor is what the limit allows for the requests the run sent: one window's worth at once,
+//! then one more per window.
 
 use std::fmt::Write as _;
 
 use serde_json::json;
 
+use std::process::Command;
+
 use crate::emu::{self, Emulator, Journal};
 use crate::measure;
-use crate::scenarios::{Env, Results, Sizes, apply_setup, fmt_s, progress};
+use crate::scenarios::{Env, Results, Sizes, apply_setup, fmt_s, progress, sdk_python};
 
 /// Requests per window of seconds.
 type Rate = (usize, u64);
 
-/// The limit: requests per window (seconds), and the lockout (seconds).
-const LIMIT: Rate = (50, 20);
-const LOCKOUT_SECS: u64 = 20;
+/// Who does the job.
+#[derive(Clone, Copy)]
+enum Runner {
+    /// descope-mgmt, with or without `RateLimit-*` headers on the answers, and an optional cap.
+    Cli {
+        headers: bool,
+        max_rate: Option<Rate>,
+    },
+    /// `bench/python_sdk_sync.py`; `retry` = sleep the Retry-After of a RateLimitException and
+    /// try again (the SDK itself does not retry a 429).
+    Sdk { retry: bool },
+}
 
 struct Outcome {
     wall: f64,
@@ -52,33 +65,56 @@ fn peak(j: &Journal, window_ms: u64) -> usize {
 fn run_once(
     env: &Env,
     writes: usize,
-    headers: bool,
-    max_rate: Option<Rate>,
+    (n, secs, lockout): (usize, u64, u64),
+    runner: Runner,
+    python: Option<&std::path::Path>,
 ) -> Result<Outcome, String> {
     let emu = Emulator::start(&env.bin)?;
-    let (yaml, _) = apply_setup(&emu, env, writes)?;
+    let (yaml, json_path) = apply_setup(&emu, env, writes)?;
+    let headers = !matches!(runner, Runner::Cli { headers: false, .. });
     emu.set_faults(&json!({
-        "rateLimit": {"requests": LIMIT.0, "windowSecs": LIMIT.1},
-        "rateLimitLockoutSecs": LOCKOUT_SECS,
+        "rateLimit": {"requests": n, "windowSecs": secs},
+        "rateLimitLockoutSecs": lockout,
         "noRateHeaders": !headers,
     }))?;
     emu.clear_journal()?;
-    let home = emu::fresh_home(&env.scratch, "home-lockout")?;
     let err = env.scratch.join("lockout.stderr");
-    let mut cmd = emu.cli(&env.bin, &home);
-    cmd.args(["tenant", "sync", "--config"])
-        .arg(&yaml)
-        .args(["--apply", "--yes"]);
-    if let Some((n, secs)) = max_rate {
-        cmd.arg("--max-rate").arg(format!("{n}/{secs}"));
-    }
-    let run = measure::run(&cmd, None, &err, false)?;
+    let mut cap = (n, secs);
+    let run = match runner {
+        Runner::Cli { max_rate, .. } => {
+            let home = emu::fresh_home(&env.scratch, "home-lockout")?;
+            let mut cmd = emu.cli(&env.bin, &home);
+            cmd.args(["tenant", "sync", "--config"])
+                .arg(&yaml)
+                .args(["--apply", "--yes"]);
+            if let Some((n, secs)) = max_rate {
+                cmd.arg("--max-rate").arg(format!("{n}/{secs}"));
+                cap = (n, secs);
+            }
+            measure::run(&cmd, None, &err, false)?
+        }
+        Runner::Sdk { retry } => {
+            let python = python.ok_or("no Python with the SDK")?;
+            let mut cmd = Command::new(python);
+            cmd.arg(env.root.join("bench/python_sdk_sync.py"))
+                .arg(emu.url())
+                .arg(emu::PROJECT_ID)
+                .arg(emu::MANAGEMENT_KEY)
+                .arg(&json_path);
+            if retry {
+                cmd.arg("--retry-rate-limit");
+            }
+            let out = env.scratch.join("lockout-sdk.stdout");
+            // The plain script exits 1 when writes failed: its failures are counted below.
+            measure::run(&cmd, Some(&out), &err, false)?
+        }
+    };
     let j = emu.journal()?;
     let sent = j.entries.iter().filter(|e| e.status != 429).count();
-    let (n, secs) = max_rate.unwrap_or(LIMIT);
+    let (n, secs) = cap;
     #[allow(clippy::cast_precision_loss)]
     let floor = (sent.div_ceil(n).saturating_sub(1) as f64) * secs as f64;
-    let failed = if run.status.success() {
+    let failed = if run.status.success() || matches!(runner, Runner::Sdk { .. }) {
         writes.saturating_sub(j.ok_writes())
     } else {
         writes
@@ -96,27 +132,56 @@ fn run_once(
 pub fn lockout(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String> {
     eprintln!("[8] at a window limit with a lockout");
     let writes = sizes.lockout_writes;
+    let (n, secs, lockout_secs) = sizes.lockout_limit;
+    let python = sdk_python(&env.root)?;
     let _ = write!(
         res.details,
-        "### 8. At a window limit with a lockout\n\nEmulator `--rate-limit {}/{} --rate-limit-lockout {LOCKOUT_SECS}` (the \
-         service's 100 per 60 s and its 60 s lockout, time scaled down), no latency; `tenant sync --apply --yes` of {} \
-         creates + {} updates at the default concurrency. The floor is what the limit allows for the requests sent \
-         (plan read included): a window's worth at once, then one more per window. Counts from the emulator's journal.\n\n\
+        "### 8. At a window limit with a lockout\n\nEmulator `--rate-limit {n}/{secs} --rate-limit-lockout {lockout_secs}` \
+         (the service's 100 per 60 s and its 60 s lockout, time scaled down), no latency; {} creates + {} updates. \
+         descope-mgmt runs `tenant sync --apply --yes` at the default concurrency; the Python SDK runs \
+         [`bench/python_sdk_sync.py`](../bench/python_sdk_sync.py) (`descope==2.16.1`, one call after another) \
+         plain, and with `--retry-rate-limit`: on the SDK's `RateLimitException` it sleeps the `Retry-After` and \
+         tries again, as Descope's rate-limiting page advises (the SDK retries 5xx but not 429). The floor is \
+         what the limit allows for the requests sent (plan read included): a window's worth at once, then one \
+         more per window. Counts from the emulator's journal.\n\n\
          | run | wall | floor | vs floor | lockouts | 429 answers | failed writes | peak per window |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|\n",
-        LIMIT.0,
-        LIMIT.1,
         writes / 2,
         writes - writes / 2
     );
-    let half = (LIMIT.0 / 2, LIMIT.1);
-    let runs: [(&str, bool, Option<Rate>); 3] = [
-        ("with RateLimit-* headers", true, None),
-        ("without headers", false, None),
-        ("--max-rate at half the limit", true, Some(half)),
+    let half = (n / 2, secs);
+    let runs: [(&str, Runner); 5] = [
+        (
+            "descope-mgmt, RateLimit-* headers",
+            Runner::Cli {
+                headers: true,
+                max_rate: None,
+            },
+        ),
+        (
+            "descope-mgmt, no headers",
+            Runner::Cli {
+                headers: false,
+                max_rate: None,
+            },
+        ),
+        (
+            "descope-mgmt, --max-rate at half the limit",
+            Runner::Cli {
+                headers: true,
+                max_rate: Some(half),
+            },
+        ),
+        ("Python SDK script, plain", Runner::Sdk { retry: false }),
+        (
+            "Python SDK script, retry on 429",
+            Runner::Sdk { retry: true },
+        ),
     ];
-    for (label, headers, max_rate) in runs {
-        let o = run_once(env, writes, headers, max_rate)?;
+    let mut ours = None;
+    let mut sdk = Vec::new();
+    for (label, runner) in runs {
+        let o = run_once(env, writes, (n, secs, lockout_secs), runner, Some(&python))?;
         let over = if o.floor > 0.0 {
             (o.wall / o.floor - 1.0) * 100.0
         } else {
@@ -141,21 +206,26 @@ pub fn lockout(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String
             o.failed,
             o.peak
         );
-        match max_rate {
-            None if headers => res.row(
-                "8 lockout",
-                format!(
-                    "{writes} writes, {}/{} s + lockout, headers: wall vs floor, lockouts, failed",
-                    LIMIT.0, LIMIT.1
-                ),
-                format!(
-                    "{over:+.1}%, {} lockout(s), {} failed",
-                    o.lockouts, o.failed
-                ),
-                "within 5%, 0, 0",
-                Some(over <= 5.0 && o.lockouts == 0 && o.failed == 0),
-            ),
-            None => res.row(
+        match runner {
+            Runner::Cli {
+                headers: true,
+                max_rate: None,
+            } => {
+                res.row(
+                    "8 lockout",
+                    format!(
+                        "{writes} writes, {n}/{secs} s + {lockout_secs} s lockout, headers: wall vs floor, lockouts, failed"
+                    ),
+                    format!(
+                        "{over:+.1}%, {} lockout(s), {} failed",
+                        o.lockouts, o.failed
+                    ),
+                    "within 5%, 0, 0",
+                    Some(over <= 5.0 && o.lockouts == 0 && o.failed == 0),
+                );
+                ours = Some(o);
+            }
+            Runner::Cli { max_rate: None, .. } => res.row(
                 "8 lockout",
                 format!("{writes} writes, no headers: wall vs floor, lockouts, failed"),
                 format!(
@@ -165,16 +235,47 @@ pub fn lockout(env: &Env, sizes: &Sizes, res: &mut Results) -> Result<(), String
                 "within 15%, ≤ 1, 0",
                 Some(over <= 15.0 && o.lockouts <= 1 && o.failed == 0),
             ),
-            Some((n, secs)) => res.row(
+            Runner::Cli {
+                max_rate: Some((cn, csecs)),
+                ..
+            } => res.row(
                 "8 lockout",
                 format!(
-                    "{writes} writes, --max-rate {n}/{secs}: peak per {secs} s window (journal)"
+                    "{writes} writes, --max-rate {cn}/{csecs}: peak per {csecs} s window (journal)"
                 ),
                 format!("{} (0 lockouts: {})", o.peak, o.lockouts == 0),
-                format!("≤ {n}"),
-                Some(o.peak <= n && o.failed == 0),
+                format!("≤ {cn}"),
+                Some(o.peak <= cn && o.failed == 0),
             ),
+            Runner::Sdk { retry } => sdk.push((retry, o)),
         }
+    }
+    if let Some(ours) = ours {
+        let mut value = Vec::new();
+        let mut beaten = true;
+        for (retry, o) in &sdk {
+            let ratio = o.wall / ours.wall;
+            let kind = if *retry { "with retry" } else { "plain" };
+            value.push(format!(
+                "{kind}: {} ({ratio:.2}× ours), {} lockout(s), {} failed",
+                fmt_s(o.wall),
+                o.lockouts,
+                o.failed
+            ));
+            // Ours must lose nothing and trigger no lockout; a plain script that gives up
+            // early may be quicker, but only by failing writes.
+            beaten &= o.failed > 0 || o.lockouts > 0 || ratio >= 1.0;
+        }
+        res.row(
+            "8 vs SDK",
+            format!(
+                "{writes} writes at {n}/{secs} s + lockout: Python SDK script vs descope-mgmt ({}, 0 lockouts)",
+                fmt_s(ours.wall)
+            ),
+            value.join("; "),
+            "ours: no lockout, no failure, not slower",
+            Some(ours.lockouts == 0 && ours.failed == 0 && beaten),
+        );
     }
     res.detail("\n");
     Ok(())

@@ -385,17 +385,37 @@ pub(crate) async fn theme_export_v2(State(app): State<Arc<App>>) -> ApiResult {
     ok_json(&json!({ "theme": theme_v2(&store) }))
 }
 
-/// `POST /v2/mgmt/theme/import`: replaces the theme.
+/// `POST /v2/mgmt/theme/import`: merges, as the service does since 2026-09 (reference §10.2).
+/// Each style the import carries replaces the stored style of that name; a style the import lacks
+/// stays. Other top-level keys (`componentsVersion`, `references`, …) are set when present.
 pub(crate) async fn theme_import_v2(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
     let theme = theme_object(&body)?;
-    if let Some(styles) = theme.get("styles")
-        && !styles.is_object()
-    {
-        return Err(ApiError::invalid("theme.styles must be a JSON object"));
-    }
+    let styles = match theme.get("styles") {
+        Some(Value::Object(s)) => s.clone(),
+        Some(Value::Null) | None => Map::new(),
+        Some(_) => return Err(ApiError::invalid("theme.styles must be a JSON object")),
+    };
     {
         let mut store = app.write_store();
-        store.theme = Some(Value::Object(theme));
+        let mut merged = match store.theme.take() {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        for (key, value) in theme {
+            if key != "styles" {
+                merged.insert(key, value);
+            }
+        }
+        let slot = merged
+            .entry("styles")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !slot.is_object() {
+            *slot = Value::Object(Map::new());
+        }
+        if let Value::Object(live) = slot {
+            live.extend(styles);
+        }
+        store.theme = Some(Value::Object(merged));
         store.theme_version += 1;
     }
     app.persist.mark_changed();
@@ -439,6 +459,34 @@ pub(crate) async fn theme_import_v1(State(app): State<Arc<App>>, body: Bytes) ->
 mod tests {
     use super::*;
     use crate::seed::seed;
+
+    #[test]
+    fn v2_theme_import_merges_styles() {
+        let app = App::new(crate::Config::default()).unwrap();
+        app.write_store().theme = Some(json!({
+            "styles": {"light": {"a": 1}, "dark": {"a": 2}},
+            "componentsVersion": "1",
+            "references": {"x": 1},
+        }));
+        let body = Bytes::from(
+            json!({"theme": {"styles": {"light": {"a": 3}, "new": {}}, "componentsVersion": "2"}})
+                .to_string(),
+        );
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(theme_import_v2(State(app.clone()), body))
+            .unwrap();
+        let theme = app.read_store().theme.clone().unwrap();
+        assert_eq!(
+            theme,
+            json!({
+                "styles": {"light": {"a": 3}, "dark": {"a": 2}, "new": {}},
+                "componentsVersion": "2",
+                "references": {"x": 1},
+            })
+        );
+    }
 
     #[test]
     fn v1_conversion_round_trips() {

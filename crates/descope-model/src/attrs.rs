@@ -80,8 +80,7 @@ impl Attrs {
     fn from_entries(mut entries: Vec<(String, Value)>) -> Self {
         if entries.windows(2).all(|w| w[0].0 < w[1].0) {
             // Already in order with unique keys (as the service and tenants.yaml usually give).
-            entries.shrink_to_fit();
-            return Self(entries);
+            return Self(exact(entries));
         }
         // A stable sort keeps repeated keys in insertion order; keep the last of each run.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
@@ -92,9 +91,21 @@ impl Attrs {
                 _ => out.push((k, v)),
             }
         }
-        out.shrink_to_fit();
-        Self(out)
+        Self(exact(out))
     }
+}
+
+/// `v` in an allocation of exactly its length. `shrink_to_fit` is not enough: an allocator may
+/// keep a block that shrinks by no more than half (mimalloc does), so this moves the elements to
+/// a new allocation instead.
+#[must_use]
+pub(crate) fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut out = Vec::with_capacity(v.len());
+    out.append(&mut v);
+    out
 }
 
 impl fmt::Debug for Attrs {

@@ -5,6 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use descope_model::hash::{FastMap, fast_map};
+
 use descope_model::Tenant;
 
 use crate::change::{Action, Change};
@@ -23,7 +25,7 @@ pub struct Step {
 }
 
 /// The name a create or a rename gives its tenant (`None` when the name stays).
-fn claimed<'a>(c: &'a Change, live: &HashMap<&str, &Tenant>) -> Option<&'a str> {
+fn claimed<'a>(c: &'a Change, live: &FastMap<&str, &Tenant>) -> Option<&'a str> {
     let r = c.request.as_ref()?;
     match c.action {
         Action::Create => Some(r.name.as_str()),
@@ -49,12 +51,11 @@ fn temporary_name(old: &str, id: &str, n: usize) -> String {
 }
 
 /// The live tenants by id, and the id of the tenant that holds each name.
-fn live_index(live: &[Tenant]) -> (HashMap<&str, &Tenant>, HashMap<&str, &str>) {
-    let by_id = live.iter().map(|t| (t.id.as_str(), t)).collect();
-    let holder = live
-        .iter()
-        .map(|t| (t.name.as_str(), t.id.as_str()))
-        .collect();
+fn live_index(live: &[Tenant]) -> (FastMap<&str, &Tenant>, FastMap<&str, &str>) {
+    let mut by_id = fast_map(live.len());
+    by_id.extend(live.iter().map(|t| (t.id.as_str(), t)));
+    let mut holder = fast_map(live.len());
+    holder.extend(live.iter().map(|t| (t.name.as_str(), t.id.as_str())));
     (by_id, holder)
 }
 
@@ -72,12 +73,14 @@ pub fn temporary_names(changes: &[Change], live: &[Tenant]) -> BTreeMap<String, 
         return BTreeMap::new();
     }
     let (by_id, holder) = live_index(live);
-    let index: HashMap<&str, usize> = changes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.action == Action::Update)
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
+    let mut index: FastMap<&str, usize> = fast_map(renames);
+    index.extend(
+        changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.action == Action::Update)
+            .map(|(i, c)| (c.id.as_str(), i)),
+    );
     // A rename waits for the rename of the tenant that holds the name it wants.
     let next = |i: usize| -> Option<usize> {
         let c = &changes[i];
@@ -93,7 +96,7 @@ pub fn temporary_names(changes: &[Change], live: &[Tenant]) -> BTreeMap<String, 
     order.sort_unstable_by(|a, b| changes[*a].id.cmp(&changes[*b].id));
     // 0 unseen, 1 on the current walk, 2 done: each rename has at most one successor, so a
     // walk that meets itself has found a cycle.
-    let mut state: HashMap<usize, u8> = HashMap::new();
+    let mut state: FastMap<usize, u8> = fast_map(renames);
     let mut breakers: Vec<usize> = Vec::new();
     for start in order {
         if state.contains_key(&start) {

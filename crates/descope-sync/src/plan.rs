@@ -147,9 +147,11 @@ pub fn plan(
         }
     }
 
+    // Most tenants of a large file are unchanged: reserve for all of them (and live ones the
+    // file leaves out) rather than grow by doubling, which left the copied-from buffers behind.
     let mut creates = Vec::new();
     let mut updates = Vec::new();
-    let mut unchanged = Vec::new();
+    let mut unchanged = Vec::with_capacity(d_scoped.len().max(live.len()));
     for d in &d_scoped {
         match live_all.get(d.id.as_str()) {
             None => creates.push(create(d)),
@@ -236,11 +238,13 @@ pub fn plan(
         (Reverse(delete_depth[&a.id]), &a.id).cmp(&(Reverse(delete_depth[&b.id]), &b.id))
     });
 
-    let mut changes = creates;
-    changes.extend(updates);
-    changes.extend(deletes);
+    let mut changes =
+        Vec::with_capacity(creates.len() + updates.len() + deletes.len() + unchanged.len());
+    changes.append(&mut creates);
+    changes.append(&mut updates);
+    changes.append(&mut deletes);
     unchanged.sort_by(|a, b| a.id.cmp(&b.id));
-    changes.extend(unchanged);
+    changes.append(&mut unchanged);
     // Renames that form a cycle go through a temporary name (names are unique in a project).
     let temps = crate::order::temporary_names(&changes, live);
     if !temps.is_empty() {

@@ -17,6 +17,7 @@ mod safety;
 mod saved_plan;
 mod sync;
 mod terminal;
+mod theme_merge;
 
 use descope_testkit::TestEnv;
 
