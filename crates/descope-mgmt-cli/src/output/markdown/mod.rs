@@ -1,0 +1,406 @@
+//! Plans and drift as GitHub-flavoured markdown for one pull-request comment (`-o markdown`): a
+//! summary line, a table per resource kind, each change's fields in a collapsible section,
+//! destructive changes first and marked, the whole cut to fit one comment with a note of what
+//! was cut. Every command that shows a plan builds a [`MarkdownPlan`] and calls [`render`].
+
+use serde_json::Value;
+
+use super::escape::shown;
+
+/// GitHub refuses a comment longer than this many characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// What [`render`] fills at most: the limit less room for what a CI job adds around the plan
+/// (a marker comment, a heading, a link to the run).
+pub const MARKDOWN_BUDGET: usize = 60_000;
+
+/// How a change (or one field of it) is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// An ordinary change.
+    Plain,
+    /// Deletes an object: listed first, as ⚠️ **destroy**.
+    Destroy,
+    /// Keeps the object but loses data (a domain, a permission, an attribute, a screen is
+    /// removed): listed first, as ⚠️ **removes data**.
+    Loses,
+    /// A critical drift: listed first, as 🔴 **critical**.
+    Critical,
+    /// A drift worth a look: 🟡 **warning**.
+    Warning,
+}
+
+impl Mark {
+    /// Whether it is listed before the plain ones.
+    fn first(self) -> bool {
+        matches!(self, Self::Destroy | Self::Loses | Self::Critical)
+    }
+
+    /// How it is shown in a table cell ("" for a plain change).
+    fn badge(self) -> &'static str {
+        match self {
+            Self::Plain => "",
+            Self::Destroy => "⚠️ **destroy**",
+            Self::Loses => "⚠️ **removes data**",
+            Self::Critical => "🔴 **critical**",
+            Self::Warning => "🟡 **warning**",
+        }
+    }
+
+    /// The same as HTML, for a `<summary>`.
+    fn html_badge(self) -> &'static str {
+        match self {
+            Self::Plain => "",
+            Self::Destroy => "⚠️ <b>destroy</b> ",
+            Self::Loses => "⚠️ <b>removes data</b> ",
+            Self::Critical => "🔴 <b>critical</b> ",
+            Self::Warning => "🟡 <b>warning</b> ",
+        }
+    }
+
+    /// The emoji alone, beside a field name.
+    fn emoji(self) -> &'static str {
+        match self {
+            Self::Plain => "",
+            Self::Destroy | Self::Loses => "⚠️ ",
+            Self::Critical => "🔴 ",
+            Self::Warning => "🟡 ",
+        }
+    }
+}
+
+/// One field of a change: its name and its two values, as text (escaped when rendered).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkdownField {
+    pub name: String,
+    pub old: String,
+    pub new: String,
+    pub mark: Mark,
+}
+
+/// One change of a plan (or one drifted object).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkdownChange {
+    /// The resource kind it is grouped under: `tenant`, `role`, `flow`...
+    pub kind: String,
+    /// The object: a tenant id, a role's label, a flow id.
+    pub target: String,
+    /// `create`, `update`, `delete`, `drift`...
+    pub action: String,
+    pub mark: Mark,
+    pub fields: Vec<MarkdownField>,
+    /// Lines of text shown in its section after the fields (a flow's screens and tasks).
+    pub notes: Vec<String>,
+}
+
+/// A whole plan to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkdownPlan {
+    /// The heading, e.g. "descope-mgmt sync plan" (trusted text: no user data).
+    pub title: String,
+    /// The summary line, e.g. "Plan: 1 to create, 2 to update, 0 to delete, 3 unchanged."
+    pub summary: String,
+    /// The headers of the two value columns: ("Before", "After"), ("Live", "File").
+    pub columns: (&'static str, &'static str),
+    /// Changes with something to show (unchanged objects only count in the summary).
+    pub changes: Vec<MarkdownChange>,
+    /// Lines shown after the tables (warnings, the cost of the apply).
+    pub notes: Vec<String>,
+    /// How to see all of it when it is cut, e.g. "`-o json`" (trusted text).
+    pub see_all: String,
+}
+
+/// Whether replacing `old` with `new` loses data: an item of a list or a key of a map that
+/// `old` has and `new` does not, or a value that is cleared.
+#[must_use]
+pub fn loses_data(old: &Value, new: &Value) -> bool {
+    match (old, new) {
+        (Value::Array(o), Value::Array(n)) => o.iter().any(|x| !n.contains(x)),
+        (Value::Object(o), Value::Object(n)) => o.keys().any(|k| !n.contains_key(k)),
+        (Value::Array(o), Value::Null) => !o.is_empty(),
+        (Value::Object(o), Value::Null) => !o.is_empty(),
+        _ => false,
+    }
+}
+
+/// Text for a markdown table cell or paragraph: control characters escaped as in every human
+/// view, HTML inert, markdown punctuation and table pipes escaped, and `@` and `#` made
+/// entities so a name can neither mention someone nor link an issue.
+#[must_use]
+pub fn md_text(text: &str) -> String {
+    let text = shown(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '@' => out.push_str("&#64;"),
+            '#' => out.push_str("&#35;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '{' | '}' | '(' | ')' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside HTML (a `<summary>`): entities only, since backslashes show there as they are.
+#[must_use]
+pub fn html_text(text: &str) -> String {
+    let text = shown(text);
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '@' => out.push_str("&#64;"),
+            '#' => out.push_str("&#35;"),
+            '`' => out.push_str("&#96;"),
+            '*' => out.push_str("&#42;"),
+            '_' => out.push_str("&#95;"),
+            '|' => out.push_str("&#124;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The kinds in the order they are shown (those with a change listed first, first), each with
+/// its changes (those listed first, first); indices into `plan.changes`.
+fn grouped(plan: &MarkdownPlan) -> Vec<(&str, Vec<usize>)> {
+    let mut kinds: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, c) in plan.changes.iter().enumerate() {
+        match kinds.iter_mut().find(|(k, _)| *k == c.kind) {
+            Some((_, list)) => list.push(i),
+            None => kinds.push((c.kind.as_str(), vec![i])),
+        }
+    }
+    for (_, list) in &mut kinds {
+        list.sort_by_key(|i| !plan.changes[*i].mark.first());
+    }
+    kinds.sort_by_key(|(_, list)| !list.iter().any(|i| plan.changes[*i].mark.first()));
+    kinds
+}
+
+fn row(c: &MarkdownChange) -> String {
+    let fields: Vec<String> = c
+        .fields
+        .iter()
+        .map(|f| format!("{}{}", f.mark.emoji(), md_text(&f.name)))
+        .collect();
+    format!(
+        "| {} | {} | {} | {} |\n",
+        c.mark.badge(),
+        md_text(&c.action),
+        md_text(&c.target),
+        fields.join(", ")
+    )
+}
+
+fn details(c: &MarkdownChange, columns: (&str, &str)) -> String {
+    let mut s = format!(
+        "<details><summary>{}{} {} {}</summary>\n\n",
+        c.mark.html_badge(),
+        html_text(&c.action),
+        html_text(&c.kind),
+        html_text(&c.target)
+    );
+    if !c.fields.is_empty() {
+        s.push_str(&format!(
+            "| Field | {} | {} |\n|---|---|---|\n",
+            columns.0, columns.1
+        ));
+        for f in &c.fields {
+            s.push_str(&format!(
+                "| {}{} | {} | {} |\n",
+                f.mark.emoji(),
+                md_text(&f.name),
+                md_text(&f.old),
+                md_text(&f.new)
+            ));
+        }
+        s.push('\n');
+    }
+    for n in &c.notes {
+        s.push_str(&format!("- {}\n", md_text(n)));
+    }
+    if !c.notes.is_empty() {
+        s.push('\n');
+    }
+    s.push_str("</details>\n\n");
+    s
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Renders `plan` in at most `budget` characters (see [`MARKDOWN_BUDGET`]): the summary, the
+/// count of destructive changes, the tables, the notes and the details, in that priority; what
+/// does not fit is left out, and a last line says how much and how to see it all.
+#[must_use]
+pub fn render(plan: &MarkdownPlan, budget: usize) -> String {
+    let kinds = grouped(plan);
+    let first = plan.changes.iter().filter(|c| c.mark.first()).count();
+    let mut head = format!("### {}\n\n**{}**\n\n", plan.title, md_text(&plan.summary));
+    if first > 0 {
+        let what = if plan
+            .changes
+            .iter()
+            .any(|c| matches!(c.mark, Mark::Critical))
+        {
+            "critical difference(s)"
+        } else {
+            "destructive change(s)"
+        };
+        head.push_str(&format!(
+            "> [!CAUTION]\n> **{first} {what}**, listed first in each table and marked.\n\n"
+        ));
+    }
+    let notes: String = plan
+        .notes
+        .iter()
+        .map(|n| format!("> {}\n", md_text(n)))
+        .collect();
+    let notes = if notes.is_empty() {
+        notes
+    } else {
+        format!("{notes}\n")
+    };
+    // Room for the note on what was cut, should it be needed.
+    let reserve = 400 + chars(&plan.see_all);
+    let mut left = budget
+        .saturating_sub(chars(&head) + chars(&notes))
+        .saturating_sub(reserve);
+    // Table rows first, in the order shown, then the details: one pass each decides what fits.
+    let headers: Vec<String> = kinds
+        .iter()
+        .map(|(kind, list)| {
+            format!(
+                "#### {} ({})\n\n| | Action | Target | Fields |\n|---|---|---|---|\n",
+                md_text(kind),
+                list.len()
+            )
+        })
+        .collect();
+    let mut shown_rows = vec![Vec::new(); kinds.len()];
+    let mut cut_rows = 0;
+    for (k, (_, list)) in kinds.iter().enumerate() {
+        for &i in list {
+            let r = row(&plan.changes[i]);
+            let cost = chars(&r)
+                + if shown_rows[k].is_empty() {
+                    chars(&headers[k]) + 1
+                } else {
+                    0
+                };
+            if cost <= left && cut_rows == 0 {
+                left -= cost;
+                shown_rows[k].push(r);
+            } else {
+                cut_rows += 1;
+            }
+        }
+    }
+    let mut shown_details = vec![Vec::new(); kinds.len()];
+    let mut cut_details = 0;
+    for (k, (_, list)) in kinds.iter().enumerate() {
+        for &i in list {
+            let c = &plan.changes[i];
+            if c.fields.is_empty() && c.notes.is_empty() {
+                continue;
+            }
+            let d = details(c, plan.columns);
+            if chars(&d) <= left && cut_details == 0 {
+                left -= chars(&d);
+                shown_details[k].push(d);
+            } else {
+                cut_details += 1;
+            }
+        }
+    }
+    let mut out = head;
+    for (k, header) in headers.iter().enumerate() {
+        if shown_rows[k].is_empty() {
+            continue;
+        }
+        out.push_str(header);
+        for r in &shown_rows[k] {
+            out.push_str(r);
+        }
+        out.push('\n');
+        for d in &shown_details[k] {
+            out.push_str(d);
+        }
+    }
+    out.push_str(&notes);
+    if cut_rows + cut_details > 0 {
+        let mut parts = Vec::new();
+        if cut_rows > 0 {
+            parts.push(format!("{cut_rows} of {} table row(s)", plan.changes.len()));
+        }
+        if cut_details > 0 {
+            parts.push(format!("{cut_details} change detail section(s)"));
+        }
+        out.push_str(&format!(
+            "---\n✂️ **Cut to fit one GitHub comment** ({GITHUB_COMMENT_LIMIT} characters): {} not shown. See everything with {}.\n",
+            parts.join(" and "),
+            plan.see_all
+        ));
+    }
+    out
+}
+
+/// A flow's change (`flow deploy`, `flow restore`, a snapshot's flows): its screens and tasks
+/// as notes; removing a screen or a task removes data. `diff` is `None` when unchanged.
+#[must_use]
+pub fn flow_change(id: &str, exists: bool, diff: &crate::flows::FlowDiff) -> MarkdownChange {
+    let mut notes = Vec::new();
+    let mut add = |label: &str, v: &[String]| {
+        if !v.is_empty() {
+            notes.push(format!("{label}: {}", v.join(", ")));
+        }
+    };
+    add("screens removed", &diff.screens_removed);
+    add("tasks removed", &diff.tasks_removed);
+    add("screens added", &diff.screens_added);
+    add("screens changed", &diff.screens_changed);
+    add("tasks added", &diff.tasks_added);
+    add("tasks changed", &diff.tasks_changed);
+    add("changed", &diff.other_changed);
+    if !exists {
+        notes.push("new flow".to_owned());
+    }
+    let loses = !diff.screens_removed.is_empty() || !diff.tasks_removed.is_empty();
+    MarkdownChange {
+        kind: "flow".to_owned(),
+        target: id.to_owned(),
+        action: if exists { "update" } else { "create" }.to_owned(),
+        mark: if loses { Mark::Loses } else { Mark::Plain },
+        fields: Vec::new(),
+        notes,
+    }
+}
+
+/// A table as markdown (what `Out::emit` writes for `-o markdown`).
+#[must_use]
+pub fn table(t: &super::Table) -> String {
+    let mut s = String::new();
+    if !t.headers.is_empty() {
+        s.push_str(&format!("| {} |\n", t.headers.join(" | ")));
+        s.push_str(&format!("|{}\n", "---|".repeat(t.headers.len())));
+    }
+    for row in &t.rows {
+        let cells: Vec<String> = row.iter().map(|c| md_text(c)).collect();
+        s.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;
