@@ -36,6 +36,16 @@ impl Mark {
         matches!(self, Self::Destroy | Self::Loses | Self::Critical)
     }
 
+    /// Its place in a table: deletes and critical drift, then data removed, then the rest.
+    fn rank(self) -> u8 {
+        match self {
+            Self::Destroy | Self::Critical => 0,
+            Self::Loses => 1,
+            Self::Warning => 2,
+            Self::Plain => 3,
+        }
+    }
+
     /// How it is shown in a table cell ("" for a plain change).
     fn badge(self) -> &'static str {
         match self {
@@ -170,8 +180,9 @@ pub fn html_text(text: &str) -> String {
     out
 }
 
-/// The kinds in the order they are shown (those with a change listed first, first), each with
-/// its changes (those listed first, first); indices into `plan.changes`.
+/// The kinds in the order they are shown (by the most destructive change of each), each with
+/// its changes (deletes and critical drift, then data removed, then the rest, each in plan
+/// order); indices into `plan.changes`.
 fn grouped(plan: &MarkdownPlan) -> Vec<(&str, Vec<usize>)> {
     let mut kinds: Vec<(&str, Vec<usize>)> = Vec::new();
     for (i, c) in plan.changes.iter().enumerate() {
@@ -181,9 +192,14 @@ fn grouped(plan: &MarkdownPlan) -> Vec<(&str, Vec<usize>)> {
         }
     }
     for (_, list) in &mut kinds {
-        list.sort_by_key(|i| !plan.changes[*i].mark.first());
+        list.sort_by_key(|i| plan.changes[*i].mark.rank());
     }
-    kinds.sort_by_key(|(_, list)| !list.iter().any(|i| plan.changes[*i].mark.first()));
+    kinds.sort_by_key(|(_, list)| {
+        list.iter()
+            .map(|i| plan.changes[*i].mark.rank())
+            .min()
+            .unwrap_or(3)
+    });
     kinds
 }
 
