@@ -216,14 +216,12 @@ impl Out {
             Format::Json => self.data_json(value),
             Format::Yaml => self.data_yaml(value),
             Format::Table => self.table(&table()),
-            // Commands without a plan refuse `-o markdown` before they run
-            // (`markdown::refusal`); what is left is a plan's table as markdown.
+            // Only plans get here (`crate::plan_formats`): a plan's table as markdown.
             Format::Markdown => self.data_text(&markdown::table(&table())),
         }
     }
 
     /// Writes a plan as markdown, cut to fit one GitHub comment.
-    ///
     /// # Errors
     /// A failed write to stdout other than a closed pipe.
     pub fn markdown(&self, plan: &markdown::MarkdownPlan) -> io::Result<()> {

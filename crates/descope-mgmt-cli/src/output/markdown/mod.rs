@@ -5,7 +5,11 @@
 
 use serde_json::Value;
 
-use super::escape::shown;
+mod flow;
+mod text;
+
+pub use flow::flow_change;
+pub use text::{html_text, md_text, table};
 
 /// GitHub refuses a comment longer than this many characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -131,53 +135,6 @@ pub fn loses_data(old: &Value, new: &Value) -> bool {
         (Value::Object(o), Value::Null) => !o.is_empty(),
         _ => false,
     }
-}
-
-/// Text for a markdown table cell or paragraph: control characters escaped as in every human
-/// view, HTML inert, markdown punctuation and table pipes escaped, and `@` and `#` made
-/// entities so a name can neither mention someone nor link an issue.
-#[must_use]
-pub fn md_text(text: &str) -> String {
-    let text = shown(text);
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' => out.push_str("&#64;"),
-            '#' => out.push_str("&#35;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '{' | '}' | '(' | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Text inside HTML (a `<summary>`): entities only, since backslashes show there as they are.
-#[must_use]
-pub fn html_text(text: &str) -> String {
-    let text = shown(text);
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '@' => out.push_str("&#64;"),
-            '#' => out.push_str("&#35;"),
-            '`' => out.push_str("&#96;"),
-            '*' => out.push_str("&#42;"),
-            '_' => out.push_str("&#95;"),
-            '|' => out.push_str("&#124;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The kinds in the order they are shown (by the most destructive change of each), each with
@@ -370,52 +327,6 @@ pub fn render(plan: &MarkdownPlan, budget: usize) -> String {
         ));
     }
     out
-}
-
-/// A flow's change (`flow deploy`, `flow restore`, a snapshot's flows): its screens and tasks
-/// as notes; removing a screen or a task removes data. `diff` is `None` when unchanged.
-#[must_use]
-pub fn flow_change(id: &str, exists: bool, diff: &crate::flows::FlowDiff) -> MarkdownChange {
-    let mut notes = Vec::new();
-    let mut add = |label: &str, v: &[String]| {
-        if !v.is_empty() {
-            notes.push(format!("{label}: {}", v.join(", ")));
-        }
-    };
-    add("screens removed", &diff.screens_removed);
-    add("tasks removed", &diff.tasks_removed);
-    add("screens added", &diff.screens_added);
-    add("screens changed", &diff.screens_changed);
-    add("tasks added", &diff.tasks_added);
-    add("tasks changed", &diff.tasks_changed);
-    add("changed", &diff.other_changed);
-    if !exists {
-        notes.push("new flow".to_owned());
-    }
-    let loses = !diff.screens_removed.is_empty() || !diff.tasks_removed.is_empty();
-    MarkdownChange {
-        kind: "flow".to_owned(),
-        target: id.to_owned(),
-        action: if exists { "update" } else { "create" }.to_owned(),
-        mark: if loses { Mark::Loses } else { Mark::Plain },
-        fields: Vec::new(),
-        notes,
-    }
-}
-
-/// A table as markdown (what `Out::emit` writes for `-o markdown`).
-#[must_use]
-pub fn table(t: &super::Table) -> String {
-    let mut s = String::new();
-    if !t.headers.is_empty() {
-        s.push_str(&format!("| {} |\n", t.headers.join(" | ")));
-        s.push_str(&format!("|{}\n", "---|".repeat(t.headers.len())));
-    }
-    for row in &t.rows {
-        let cells: Vec<String> = row.iter().map(|c| md_text(c)).collect();
-        s.push_str(&format!("| {} |\n", cells.join(" | ")));
-    }
-    s
 }
 
 #[cfg(test)]
