@@ -199,3 +199,54 @@ fn missing_and_unlisted_objects_follow_the_plan() {
     let broken = write(&env, "broken.yaml", "tenants:\n  - id: a\n    nme: A\n");
     env.run(&["drift", "-c", &broken]).expect(1);
 }
+
+#[test]
+fn settings_are_critical_and_names_a_warning() {
+    let env = env();
+    let file = write(
+        &env,
+        "project.yaml",
+        "tenants:\n  - id: acme\n    name: ACME Corp\n    settings:\n      sessionTokenExpiration: 15m\n      refreshTokenExpiration: 4w\n",
+    );
+    env.run(&["sync", "-c", &file, "--apply", "--yes"])
+        .expect(0);
+    env.run(&["drift", "-c", &file]).expect(0);
+    behind_the_back(
+        &env,
+        "/v1/mgmt/tenant/settings",
+        &json!({"tenantId": "acme", "enabled": true, "sessionTokenExpiration": 20, "sessionTokenExpirationUnit": "minutes", "refreshTokenExpiration": 4, "refreshTokenExpirationUnit": "weeks"}),
+    );
+    behind_the_back(
+        &env,
+        "/v1/mgmt/tenant/update",
+        &json!({"id": "acme", "name": "ACME Renamed"}),
+    );
+    let r = env.run(&["drift", "-c", &file, "-o", "json"]);
+    r.expect(2);
+    assert_eq!(
+        items(&r.json()),
+        vec![
+            item("settings", "acme", "sessionTokenExpiration", "critical"),
+            item("tenant", "acme", "name", "warning"),
+        ]
+    );
+    assert_eq!(
+        (r.json()["critical"].clone(), r.json()["warning"].clone()),
+        (json!(1), json!(1))
+    );
+    // Only the warning left (settings ignored): still drift, exit 2.
+    let relaxed = write(
+        &env,
+        "relaxed.yaml",
+        &format!(
+            "{}drift:\n  severity:\n    settings: ignore\n",
+            std::fs::read_to_string(&file).unwrap()
+        ),
+    );
+    let r = env.run(&["drift", "-c", &relaxed, "-o", "json"]);
+    r.expect(2);
+    assert_eq!(
+        items(&r.json()),
+        vec![item("tenant", "acme", "name", "warning")]
+    );
+}
