@@ -429,7 +429,7 @@ fn tenant_at(text: &str, at: Location) -> Option<String> {
     let skel: Skeleton =
         serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
             .ok()?;
-    // A later top-level `permissions:` or `roles:` holding `at` names no tenant.
+    // A later top-level `permissions:`, `roles:` or `drift:` holding `at` names no tenant.
     let sections = [&skel.permissions, &skel.roles, &skel.drift];
     let section_start = sections
         .iter()
@@ -460,7 +460,9 @@ fn tenant_by_scan(text: &str, at: Location) -> Option<String> {
     let v = lines
         .iter()
         .rev()
-        .take_while(|l| !l.starts_with("permissions:") && !l.starts_with("roles:"))
+        .take_while(|l| {
+            !l.starts_with("permissions:") && !l.starts_with("roles:") && !l.starts_with("drift:")
+        })
         .find_map(|l| {
             let t = l.trim_start().trim_start_matches(['-', '{', ' ']);
             t.strip_prefix("id:").map(str::trim)

@@ -157,12 +157,22 @@ fn drift_behind_the_tools_back_is_critical_and_overridable() {
     r.expect(1);
     assert!(r.stderr.contains("unknown key `domain`"), "{}", r.stderr);
     assert!(r.stderr.contains("did you mean `domains`?"), "{}", r.stderr);
+    // At its line, and not blamed on the tenant listed last before the section.
+    assert!(r.stderr.contains("typo.yaml:18:5:"), "{}", r.stderr);
+    assert!(!r.stderr.contains("in tenant"), "{}", r.stderr);
     let bad = write(
         &env,
         "bad.yaml",
         &format!("{FILE}drift:\n  severity:\n    domains: high\n"),
     );
-    env.run(&["drift", "-c", &bad]).expect(1);
+    let r = env.run(&["drift", "-c", &bad]);
+    r.expect(1);
+    assert!(
+        r.stderr
+            .contains("expected one of critical, warning, ignore"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
