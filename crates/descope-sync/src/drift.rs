@@ -12,7 +12,7 @@ use descope_spec::{DriftPolicy, Severity};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::change::{Action, ResourceKind};
+use crate::change::{Action, FieldChange, ResourceKind};
 use crate::project::ProjectPlan;
 
 /// One difference between the live project and the file.
@@ -56,81 +56,71 @@ impl Drift {
 /// The drift a plan shows under `policy`.
 #[must_use]
 pub fn drift(plan: &ProjectPlan, policy: &DriftPolicy) -> Drift {
-    let mut out = Drift::default();
-    let mut push = |item: DriftItem| {
-        if item.severity == Severity::Ignore {
-            out.ignored += 1;
-        } else {
-            out.items.push(item);
-        }
-    };
-    let whole = |action: Action| match action {
-        Action::Create => Some("missing"),
-        Action::Delete => Some("unlisted"),
-        _ => None,
-    };
+    let mut all = Vec::new();
     for c in &plan.resources {
-        let base = |field: &str, live: Value, file: Value| DriftItem {
-            kind: c.kind,
-            tenant: if c.kind == ResourceKind::Settings {
-                Some(c.name.clone())
-            } else {
-                c.tenant.clone()
-            },
-            id: c.live_name().to_owned(),
-            field: field.to_owned(),
-            live,
-            file,
-            // A setting's key counts as `settings` (see `DriftPolicy::severity`).
-            severity: if c.kind == ResourceKind::Settings {
-                policy.severity("settings")
-            } else {
-                policy.severity(field)
-            },
-        };
-        if let Some(key) = whole(c.action) {
-            let (live, file) = object_values(c.action);
-            push(base(key, live, file));
-        } else if c.action == Action::Update {
-            for f in &c.fields {
-                push(base(&f.field, f.old.clone(), f.new.clone()));
+        let settings = c.kind == ResourceKind::Settings;
+        all.extend(object_items(c.action, &c.fields, |field, live, file| {
+            DriftItem {
+                kind: c.kind,
+                tenant: if settings {
+                    Some(c.name.clone())
+                } else {
+                    c.tenant.clone()
+                },
+                id: c.live_name().to_owned(),
+                field: field.to_owned(),
+                live,
+                file,
+                // A setting's key counts as `settings` (see `DriftPolicy::severity`).
+                severity: policy.severity(if settings { "settings" } else { field }),
             }
-        }
+        }));
     }
     for c in &plan.tenants.changes {
-        let base = |field: &str, live: Value, file: Value| DriftItem {
-            kind: ResourceKind::Tenant,
-            tenant: None,
-            id: c.id.clone(),
-            field: field.to_owned(),
-            live,
-            file,
-            severity: policy.severity(field),
-        };
-        if let Some(key) = whole(c.action) {
-            let (live, file) = object_values(c.action);
-            push(base(key, live, file));
-        } else if c.action == Action::Update {
-            for f in &c.fields {
-                push(base(&f.field, f.old.clone(), f.new.clone()));
+        all.extend(object_items(c.action, &c.fields, |field, live, file| {
+            DriftItem {
+                kind: ResourceKind::Tenant,
+                tenant: None,
+                id: c.id.clone(),
+                field: field.to_owned(),
+                live,
+                file,
+                severity: policy.severity(field),
             }
-        }
+        }));
     }
-    out
+    let (ignored, items): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|i| i.severity == Severity::Ignore);
+    Drift {
+        items,
+        ignored: ignored.len(),
+    }
 }
 
-/// What a whole missing or unlisted object shows as its live and file values.
-fn object_values(action: Action) -> (Value, Value) {
+/// The items of one object's change: the whole object when it is missing live (`missing`) or
+/// not in the file (`unlisted`), else one per changed field.
+fn object_items(
+    action: Action,
+    fields: &[FieldChange],
+    item: impl Fn(&str, Value, Value) -> DriftItem,
+) -> Vec<DriftItem> {
+    let present = || Value::String("present".into());
     match action {
-        Action::Create => (Value::Null, Value::String("present".into())),
-        _ => (Value::String("present".into()), Value::Null),
+        Action::Create => vec![item("missing", Value::Null, present())],
+        Action::Delete => vec![item("unlisted", present(), Value::Null)],
+        Action::Update => fields
+            .iter()
+            .map(|f| item(&f.field, f.old.clone(), f.new.clone()))
+            .collect(),
+        Action::Unchanged => Vec::new(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::{Change, FieldChange, Plan};
+    use crate::change::{Change, Plan};
     use crate::project::ResourceChange;
 
     fn field(name: &str, old: Value, new: Value) -> FieldChange {

@@ -3,8 +3,7 @@
 
 use descope_sync::{Action, FieldChange, ProjectPlan};
 
-use crate::output::markdown::{Mark, MarkdownChange, MarkdownField, MarkdownPlan, loses_data};
-use crate::values::show_value;
+use crate::output::markdown::{Mark, MarkdownChange, MarkdownField, MarkdownPlan, field, mark_of};
 
 /// The plan of `command` (`sync`, `tenant sync`), with the warnings a reviewer must see.
 #[must_use]
@@ -62,21 +61,11 @@ fn markdown_change(
 ) -> MarkdownChange {
     let fields: Vec<MarkdownField> = fields
         .iter()
-        .map(|f| MarkdownField {
-            name: f.field.clone(),
-            old: show_value(&f.old),
-            new: show_value(&f.new),
-            mark: if action == Action::Update && loses_data(&f.old, &f.new) {
-                Mark::Loses
-            } else {
-                Mark::Plain
-            },
-        })
+        .map(|f| field(&f.field, &f.old, &f.new, action == Action::Update))
         .collect();
     let mark = match action {
         Action::Delete => Mark::Destroy,
-        _ if fields.iter().any(|f| f.mark == Mark::Loses) => Mark::Loses,
-        _ => Mark::Plain,
+        _ => mark_of(&fields),
     };
     MarkdownChange {
         kind,

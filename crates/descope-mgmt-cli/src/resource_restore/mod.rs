@@ -15,11 +15,10 @@ use serde_json::json;
 
 use crate::ctx::Ctx;
 use crate::error::CliError;
-use crate::output::markdown::{Mark, MarkdownChange, MarkdownField, MarkdownPlan, loses_data};
+use crate::output::markdown::{MarkdownChange, MarkdownField, MarkdownPlan, field, mark_of};
 use crate::output::{Format, Table, shown_path};
 use crate::shell::shell_quote;
 use crate::tenants::{FieldDiff, print_changes};
-use crate::values::show_value;
 use crate::write::Writer;
 
 /// What the restore of a role, permission or settings will do.
@@ -94,22 +93,9 @@ pub fn restore_markdown(
 ) -> MarkdownPlan {
     let fields: Vec<MarkdownField> = changes
         .iter()
-        .map(|c| MarkdownField {
-            name: c.field.clone(),
-            old: show_value(&c.old),
-            new: show_value(&c.new),
-            mark: if exists && loses_data(&c.old, &c.new) {
-                Mark::Loses
-            } else {
-                Mark::Plain
-            },
-        })
+        .map(|c| field(&c.field, &c.old, &c.new, exists))
         .collect();
-    let mark = if fields.iter().any(|f| f.mark == Mark::Loses) {
-        Mark::Loses
-    } else {
-        Mark::Plain
-    };
+    let mark = mark_of(&fields);
     let what = if exists {
         "update it back"
     } else {

@@ -3,22 +3,17 @@
 use super::{Mark, MarkdownChange};
 
 /// A flow's change (`flow deploy`, `flow restore`, a snapshot's flows): its screens and tasks
-/// as notes; removing a screen or a task removes data. `diff` is `None` when unchanged.
+/// as notes (as `flow deploy` lists them); removing a screen or a task removes data.
 #[must_use]
 pub fn flow_change(id: &str, exists: bool, diff: &crate::flows::FlowDiff) -> MarkdownChange {
-    let mut notes = Vec::new();
-    let mut add = |label: &str, v: &[String]| {
-        if !v.is_empty() {
-            notes.push(format!("{label}: {}", v.join(", ")));
-        }
+    let mut notes: Vec<String> = if exists {
+        crate::flows::describe(diff)
+            .split("; ")
+            .map(str::to_owned)
+            .collect()
+    } else {
+        Vec::new()
     };
-    add("screens removed", &diff.screens_removed);
-    add("tasks removed", &diff.tasks_removed);
-    add("screens added", &diff.screens_added);
-    add("screens changed", &diff.screens_changed);
-    add("tasks added", &diff.tasks_added);
-    add("tasks changed", &diff.tasks_changed);
-    add("changed", &diff.other_changed);
     if !exists {
         notes.push("new flow".to_owned());
     }

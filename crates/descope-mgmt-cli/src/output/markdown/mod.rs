@@ -124,6 +124,32 @@ pub struct MarkdownPlan {
     pub see_all: String,
 }
 
+/// A changed field shown old → new; in an update, one that loses data (see [`loses_data`]) is
+/// marked so.
+#[must_use]
+pub fn field(name: &str, old: &Value, new: &Value, update: bool) -> MarkdownField {
+    MarkdownField {
+        name: name.to_owned(),
+        old: crate::values::show_value(old),
+        new: crate::values::show_value(new),
+        mark: if update && loses_data(old, new) {
+            Mark::Loses
+        } else {
+            Mark::Plain
+        },
+    }
+}
+
+/// `Loses` when any of `fields` loses data, else `Plain`.
+#[must_use]
+pub fn mark_of(fields: &[MarkdownField]) -> Mark {
+    if fields.iter().any(|f| f.mark == Mark::Loses) {
+        Mark::Loses
+    } else {
+        Mark::Plain
+    }
+}
+
 /// Whether replacing `old` with `new` loses data: an item of a list or a key of a map that
 /// `old` has and `new` does not, or a value that is cleared.
 #[must_use]

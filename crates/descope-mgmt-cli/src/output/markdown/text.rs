@@ -8,44 +8,44 @@ use crate::output::escape::shown;
 /// entities so a name can neither mention someone nor link an issue.
 #[must_use]
 pub fn md_text(text: &str) -> String {
-    let text = shown(text);
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' => out.push_str("&#64;"),
-            '#' => out.push_str("&#35;"),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '{' | '}' | '(' | ')' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    escaped(text, false)
 }
 
 /// Text inside HTML (a `<summary>`): entities only, since backslashes show there as they are.
 #[must_use]
 pub fn html_text(text: &str) -> String {
+    escaped(text, true)
+}
+
+fn escaped(text: &str, html: bool) -> String {
     let text = shown(text);
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '@' => out.push_str("&#64;"),
-            '#' => out.push_str("&#35;"),
-            '`' => out.push_str("&#96;"),
-            '*' => out.push_str("&#42;"),
-            '_' => out.push_str("&#95;"),
-            '|' => out.push_str("&#124;"),
-            c => out.push(c),
-        }
+        let entity = match (c, html) {
+            ('&', _) => "&amp;",
+            ('<', _) => "&lt;",
+            ('>', _) => "&gt;",
+            ('@', _) => "&#64;",
+            ('#', _) => "&#35;",
+            ('"', true) => "&quot;",
+            ('`', true) => "&#96;",
+            ('*', true) => "&#42;",
+            ('_', true) => "&#95;",
+            ('|', true) => "&#124;",
+            (
+                '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '!' | '{' | '}' | '(' | ')',
+                false,
+            ) => {
+                out.push('\\');
+                out.push(c);
+                continue;
+            }
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(entity);
     }
     out
 }
