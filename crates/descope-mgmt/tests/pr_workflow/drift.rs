@@ -107,6 +107,7 @@ fn drift_behind_the_tools_back_is_critical_and_overridable() {
     let r = env.run(&["drift", "-c", &file, "-o", "markdown"]);
     r.expect(2);
     insta::assert_snapshot!("drift_markdown", filtered(&env, &r.stdout));
+    crate::assert_no_key(&env, &[&r]);
 
     let r = env.run(&["drift", "-c", &file]);
     r.expect(2);

@@ -50,3 +50,19 @@ pub fn behind_the_back(env: &TestEnv, path: &str, body: &Value) {
 pub fn filtered(env: &TestEnv, text: &str) -> String {
     text.replace(env.home().to_str().unwrap(), "[HOME]")
 }
+
+/// Asserts that the management key is in no output of `runs` and in no file the tool wrote.
+#[track_caller]
+pub fn assert_no_key(env: &TestEnv, runs: &[&descope_testkit::Run]) {
+    for r in runs {
+        assert!(!r.stdout.contains(MANAGEMENT_KEY) && !r.stderr.contains(MANAGEMENT_KEY));
+    }
+    for (path, bytes) in env.data_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains(MANAGEMENT_KEY),
+            "key leaked into {}",
+            path.display()
+        );
+    }
+}

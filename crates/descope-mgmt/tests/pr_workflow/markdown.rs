@@ -59,6 +59,7 @@ fn sync_plan_as_markdown() {
     let r = env.run(&["sync", "-c", &v2, "--dry-run", "--prune", "-o", "markdown"]);
     r.expect(0);
     insta::assert_snapshot!("sync_markdown", filtered(&env, &r.stdout));
+    crate::assert_no_key(&env, &[&r]);
     // The hostile name is text: no raw HTML, no pipe that splits a row, no mention.
     assert!(!r.stdout.contains("<b>Corp"), "{}", r.stdout);
     assert!(!r.stdout.contains("@team"), "{}", r.stdout);
