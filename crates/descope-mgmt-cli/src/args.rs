@@ -11,6 +11,7 @@ pub use crate::commands::audit::AuditCommand;
 pub use crate::commands::backup::BackupCommand;
 pub use crate::commands::completions::CompletionsArgs;
 pub use crate::commands::config::ConfigCommand;
+pub use crate::commands::drift::DriftArgs;
 pub use crate::commands::emulator::EmulatorCommand;
 pub use crate::commands::export::ExportArgs;
 pub use crate::commands::flow::FlowCommand;
@@ -42,6 +43,9 @@ pub enum Command {
     /// The whole project (permissions, roles, tenants with settings and roles) as one file
     #[command(after_help = ex::EXPORT)]
     Export(ExportArgs),
+    /// What is live but differs from the project file, with a severity per field; exit 2 on drift
+    #[command(after_help = ex::DRIFT)]
+    Drift(DriftArgs),
     /// Tenants: list, get, create, update, delete, sync, export, restore
     #[command(after_help = ex::TENANT)]
     #[command(subcommand)]

@@ -251,3 +251,12 @@ Examples:
   descope-mgmt completions bash > ~/.local/share/bash-completion/completions/descope-mgmt
   descope-mgmt completions zsh > ~/.zfunc/_descope-mgmt
   descope-mgmt completions fish > ~/.config/fish/completions/descope-mgmt.fish";
+
+pub const DRIFT: &str = "\
+Examples:
+  # Nightly in CI: exit 0 in sync, 2 on drift, 1 on error
+  descope-mgmt drift --config project.yaml
+  # As a pull-request or issue comment
+  descope-mgmt drift --config project.yaml -o markdown > drift.md
+  # Also count live tenants, roles and permissions the file does not list
+  descope-mgmt drift --config project.yaml --prune";

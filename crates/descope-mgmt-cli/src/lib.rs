@@ -13,6 +13,7 @@ pub mod flows;
 pub mod global_args;
 pub mod only;
 pub mod output;
+pub mod plan_formats;
 pub mod profile;
 pub mod project_sync;
 pub mod prompts;
@@ -56,6 +57,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> Exit {
         && (env.stderr_tty || env.var("CLICOLOR_FORCE").is_some_and(|v| v != "0"));
     let format = cli.global.output.unwrap_or(Format::Table);
     let out = Out::new(&env, format, cli.global.quiet, cli.global.verbose, color);
+    if let Some(e) = plan_formats::markdown_refusal(format, &cli.command) {
+        out.error(&e);
+        return e.exit();
+    }
     let log = logging(cli.global.verbose, &env, color);
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     runtime.worker_threads(2).enable_all();
@@ -187,12 +192,13 @@ async fn run_interruptible(ctx: &Ctx, command: args::Command) -> error::CliResul
 async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
-        audit, backup, completions, config, doctor, emulator, export, flow, permission, restore,
-        role, sync, tenant, theme,
+        audit, backup, completions, config, doctor, drift, emulator, export, flow, permission,
+        restore, role, sync, tenant, theme,
     };
     match command {
         Command::Sync(a) => sync::run(ctx, &a).await,
         Command::Export(a) => export::run(ctx, &a).await,
+        Command::Drift(a) => drift::run(ctx, &a).await,
         Command::Tenant(cmd) => tenant::run(ctx, cmd).await,
         Command::Flow(cmd) => flow::run(ctx, cmd).await,
         Command::Theme(cmd) => theme::run(ctx, cmd).await,

@@ -15,6 +15,7 @@
 //! every other file and for every error message.
 
 mod diagnostic;
+mod drift;
 mod export;
 mod fast;
 mod live;
@@ -29,6 +30,7 @@ mod substitute;
 use std::path::PathBuf;
 
 pub use diagnostic::{Diagnostic, SpecErrors};
+pub use drift::{DRIFT_KEYS, DriftPolicy, Severity};
 pub use export::{
     DesiredProject, desired_from_live, project_to_yaml, to_yaml, unexpressed_attribute,
 };
@@ -186,6 +188,8 @@ pub struct Spec {
     pub permissions: Option<Vec<DesiredPermission>>,
     /// The top-level `roles:` (project roles), in file order; `None`: not managed.
     pub roles: Option<Vec<DesiredRole>>,
+    /// The optional `drift:` section: the severity of each kind of difference `drift` reports.
+    pub drift: DriftPolicy,
     /// References the file does not resolve by itself, to check against the live project
     /// ([`Spec::check_live_references`]), in file order.
     pub unresolved: Vec<UnresolvedRef>,

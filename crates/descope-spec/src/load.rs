@@ -153,6 +153,9 @@ pub fn parse_serde(
         v.roles = Some(roles);
         v.project_roles = scope;
     }
+    if let Some(drift) = &raw.drift {
+        v.drift = drift.policy();
+    }
     v.tenants.reserve(raw_tenants.len());
     for entry in raw_tenants {
         v.tenant(Entry::from(entry));
@@ -408,6 +411,10 @@ fn expected_help(key: Option<&str>) -> Option<String> {
         }
         "tenants" => "write a list of tenants, each starting with `- id: ...`",
         "protected" => "write a list of tenant ids or glob patterns, e.g. `protected: [prod-*]`",
+        "drift" => "write a mapping, e.g. `drift: {severity: {name: ignore}}`",
+        "severity" => {
+            "write a mapping of keys to `critical`, `warning` or `ignore`, e.g. `severity: {domains: critical}`"
+        }
         _ => return None,
     };
     Some(h.to_owned())
@@ -422,8 +429,8 @@ fn tenant_at(text: &str, at: Location) -> Option<String> {
     let skel: Skeleton =
         serde_saphyr::from_str_with_options(text, serde_saphyr::options! { with_snippet: false })
             .ok()?;
-    // A later top-level `permissions:` or `roles:` holding `at` names no tenant.
-    let sections = [&skel.permissions, &skel.roles];
+    // A later top-level `permissions:`, `roles:` or `drift:` holding `at` names no tenant.
+    let sections = [&skel.permissions, &skel.roles, &skel.drift];
     let section_start = sections
         .iter()
         .filter_map(|s| s.as_ref().map(|s| loc(s.referenced)))
@@ -453,7 +460,9 @@ fn tenant_by_scan(text: &str, at: Location) -> Option<String> {
     let v = lines
         .iter()
         .rev()
-        .take_while(|l| !l.starts_with("permissions:") && !l.starts_with("roles:"))
+        .take_while(|l| {
+            !l.starts_with("permissions:") && !l.starts_with("roles:") && !l.starts_with("drift:")
+        })
         .find_map(|l| {
             let t = l.trim_start().trim_start_matches(['-', '{', ' ']);
             t.strip_prefix("id:").map(str::trim)
@@ -563,6 +572,7 @@ struct Validator<'a> {
     diags: Vec<Diagnostic>,
     tenants: Vec<DesiredTenant>,
     protected: Vec<String>,
+    drift: crate::DriftPolicy,
     ids: FastMap<String, Location>,
     names: FastMap<String, (String, Location)>,
     permissions: Option<Vec<DesiredPermission>>,
@@ -610,6 +620,7 @@ impl<'a> Validator<'a> {
             diags: Vec::new(),
             tenants: Vec::with_capacity(guess),
             protected: Vec::new(),
+            drift: crate::DriftPolicy::default(),
             ids: fast_map(index_guess),
             names: fast_map(index_guess),
             permissions: None,
@@ -794,6 +805,7 @@ impl<'a> Validator<'a> {
                 path: self.path.to_path_buf(),
                 tenants: self.tenants,
                 protected: self.protected,
+                drift: self.drift,
                 permissions: self.permissions,
                 roles: self.roles,
                 unresolved,

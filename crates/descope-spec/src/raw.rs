@@ -35,6 +35,10 @@ pub(crate) struct RawFile {
     #[serde(default)]
     #[schemars(with = "Option<Vec<RawRole>>")]
     pub roles: Option<Vec<Spanned<RawRole>>>,
+    /// How much each kind of difference matters to `descope-mgmt drift` (e.g.
+    /// `drift: {severity: {name: ignore}}`). Left out: the documented defaults.
+    #[serde(default)]
+    pub drift: Option<crate::drift::RawDrift>,
 }
 
 /// One permission. A key left out is not managed: sync keeps the live value.
@@ -241,7 +245,7 @@ pub(crate) struct RawTenant {
 }
 
 /// Keys the top level accepts (when serde gives no list of its own).
-pub(crate) const FILE_KEYS: &[&str] = &["tenants", "protected", "permissions", "roles"];
+pub(crate) const FILE_KEYS: &[&str] = &["tenants", "protected", "permissions", "roles", "drift"];
 
 /// A custom attribute value: string, number, boolean, or list of strings.
 #[derive(Debug, Clone, PartialEq)]
@@ -461,6 +465,9 @@ pub(crate) struct Skeleton {
     pub permissions: Option<Spanned<de::IgnoredAny>>,
     #[serde(default)]
     pub roles: Option<Spanned<de::IgnoredAny>>,
+    /// Where the top-level `drift:` starts, for the same reason.
+    #[serde(default)]
+    pub drift: Option<Spanned<de::IgnoredAny>>,
 }
 
 #[derive(Deserialize)]

@@ -25,6 +25,7 @@
 
 mod change;
 mod document;
+mod drift;
 mod execute;
 mod fingerprint;
 mod order;
@@ -38,6 +39,7 @@ pub use document::{
     PLAN_FORMAT, PlanDocument, ProjectPlanDocument, ReadError, SavedPlan, live_fingerprints,
     plan_fingerprints,
 };
+pub use drift::{Drift, DriftItem, drift};
 pub use execute::{Backend, ExecuteOptions, Outcome, Report, execute};
 pub use fingerprint::fingerprint;
 pub use order::{Step, schedule, temporary_names};

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod completions;
 pub mod config;
 pub mod doctor;
+pub mod drift;
 pub mod emulator;
 pub mod export;
 pub mod flow;

@@ -3,6 +3,7 @@
 //! [`Streams`], so the whole CLI can run in-process.
 
 mod escape;
+pub mod markdown;
 mod progress;
 mod prompt;
 mod table;
@@ -31,6 +32,8 @@ pub enum Format {
     Json,
     /// YAML.
     Yaml,
+    /// GitHub-flavoured markdown for a pull-request comment: plans and drift only.
+    Markdown,
 }
 
 /// Output policy: format, verbosity, terminal facts and colour, and the streams it writes to.
@@ -213,7 +216,16 @@ impl Out {
             Format::Json => self.data_json(value),
             Format::Yaml => self.data_yaml(value),
             Format::Table => self.table(&table()),
+            // Only plans get here (`crate::plan_formats`): a plan's table as markdown.
+            Format::Markdown => self.data_text(&markdown::table(&table())),
         }
+    }
+
+    /// Writes a plan as markdown, cut to fit one GitHub comment.
+    /// # Errors
+    /// A failed write to stdout other than a closed pipe.
+    pub fn markdown(&self, plan: &markdown::MarkdownPlan) -> io::Result<()> {
+        self.data_text(&markdown::render(plan, markdown::MARKDOWN_BUDGET))
     }
 
     /// Writes a value as YAML. A value that cannot be rendered is a warning, not an error.

@@ -5,6 +5,8 @@
 
 mod backend;
 mod confirm;
+mod live_plan;
+mod markdown;
 mod read;
 mod render;
 mod resources;
@@ -19,6 +21,8 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Format, Table, shown_path};
 use crate::write::Writer;
+
+pub use live_plan::plan_against_live;
 
 /// What a sync run was asked to do (the flags of `sync` and `tenant sync`).
 #[derive(Debug, Clone)]
@@ -85,7 +89,8 @@ pub async fn run(ctx: &Ctx, o: &Options) -> CliResult {
     // kept children outside the scope still count.
 
     // The plan document (with fingerprints) is written for --out, and for a dry run in JSON/YAML.
-    let needs_doc = o.out.is_some() || (o.dry_run && !matches!(ctx.out.format, Format::Table));
+    let needs_doc = o.out.is_some()
+        || (o.dry_run && !matches!(ctx.out.format, Format::Table | Format::Markdown));
     let (plan, live_fps, opts, resources) = if let Some(saved) = saved {
         let path = o.plan.as_deref().unwrap_or(Path::new("PLAN.json"));
         let now = descope_sync::live_fingerprints(&live);
@@ -148,6 +153,7 @@ pub async fn run(ctx: &Ctx, o: &Options) -> CliResult {
     // A failed stdout does not stop an apply: `run` reports it once the writes are done.
     let _ = match ctx.out.format {
         Format::Table => ctx.out.human_text(&render::project_plan_text(ctx, &plan)),
+        Format::Markdown if o.dry_run => ctx.out.markdown(&markdown::plan_markdown(command, &plan)),
         _ if o.dry_run => ctx.out.emit(&doc, Table::default),
         _ => Ok(()),
     };

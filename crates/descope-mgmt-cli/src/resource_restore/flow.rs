@@ -47,6 +47,24 @@ pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
     } else {
         "create it again".to_owned()
     };
+    if dry_run && matches!(ctx.out.format, crate::output::Format::Markdown) {
+        ctx.out.markdown(&crate::output::markdown::MarkdownPlan {
+            title: "descope-mgmt restore plan".to_owned(),
+            summary: format!(
+                "Restore flow {id} from {} (dry run).",
+                backup.path.display()
+            ),
+            columns: ("Live", "After restore"),
+            changes: vec![crate::output::markdown::flow_change(
+                &id,
+                live.is_some(),
+                &d,
+            )],
+            notes: Vec::new(),
+            see_all: "`-o json`".to_owned(),
+        })?;
+        return Ok(Exit::Success);
+    }
     let table = matches!(ctx.out.format, crate::output::Format::Table);
     if table {
         let _ = ctx.out.human_text(&format!(

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::ctx::Ctx;
 use crate::error::CliError;
+use crate::output::markdown::{MarkdownChange, MarkdownField, MarkdownPlan, field, mark_of};
 use crate::output::{Format, Table, shown_path};
 use crate::shell::shell_quote;
 use crate::tenants::{FieldDiff, print_changes};
@@ -51,7 +52,15 @@ fn show_plan(ctx: &Ctx, backup: &Backup, plan: &Planned, dry_run: bool) -> Resul
         ));
         return Ok(false);
     }
-    if matches!(ctx.out.format, Format::Table) {
+    if dry_run && matches!(ctx.out.format, Format::Markdown) {
+        ctx.out.markdown(&restore_markdown(
+            plan.kind,
+            &plan.id,
+            plan.exists,
+            &plan.changes,
+            &backup.path,
+        ))?;
+    } else if matches!(ctx.out.format, Format::Table) {
         let what = if plan.exists {
             "update it back"
         } else {
@@ -70,6 +79,46 @@ fn show_plan(ctx: &Ctx, backup: &Backup, plan: &Planned, dry_run: bool) -> Resul
         )?;
     }
     Ok(true)
+}
+
+/// A restore dry run as a markdown plan (`-o markdown`): one change of `kind` (`tenant`,
+/// `role`...) `id`, updated back field by field or created again.
+#[must_use]
+pub fn restore_markdown(
+    kind: &str,
+    id: &str,
+    exists: bool,
+    changes: &[FieldDiff],
+    from: &Path,
+) -> MarkdownPlan {
+    let fields: Vec<MarkdownField> = changes
+        .iter()
+        .map(|c| field(&c.field, &c.old, &c.new, exists))
+        .collect();
+    let mark = mark_of(&fields);
+    let what = if exists {
+        "update it back"
+    } else {
+        "create it again"
+    };
+    MarkdownPlan {
+        title: "descope-mgmt restore plan".to_owned(),
+        summary: format!(
+            "Restore {kind} {id} from {}: {what} (dry run).",
+            from.display()
+        ),
+        columns: ("Live", "After restore"),
+        changes: vec![MarkdownChange {
+            kind: kind.to_owned(),
+            target: id.to_owned(),
+            action: if exists { "update" } else { "create" }.to_owned(),
+            mark,
+            fields,
+            notes: Vec::new(),
+        }],
+        notes: Vec::new(),
+        see_all: "`-o json`".to_owned(),
+    }
 }
 
 /// Reports a restore that was applied: the JSON/YAML result, the backup of the state before it,

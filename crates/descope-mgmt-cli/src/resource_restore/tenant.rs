@@ -172,6 +172,16 @@ pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
             ));
         }
     }
+    if dry_run && matches!(ctx.out.format, crate::output::Format::Markdown) {
+        ctx.out.markdown(&super::restore_markdown(
+            "tenant",
+            &id,
+            live.is_some(),
+            &all,
+            &backup.path,
+        ))?;
+        return Ok(Exit::Success);
+    }
     if matches!(ctx.out.format, crate::output::Format::Table) {
         print_changes(
             ctx,

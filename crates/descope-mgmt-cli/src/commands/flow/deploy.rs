@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::flows::{FlowDiff, FlowFile, describe, diff_flows, live_flow, read_flow_file};
+use crate::output::markdown::{MarkdownPlan, flow_change};
 use crate::output::{Table, shown, shown_path};
 use crate::shell::shell_quote;
 use crate::write::Writer;
@@ -122,6 +123,21 @@ pub async fn run(ctx: &Ctx, args: &FlowDeployArgs) -> CliResult {
         changed.len(),
         plan.len() - changed.len()
     );
+    if args.dry_run && matches!(ctx.out.format, crate::output::Format::Markdown) {
+        let changes = plan
+            .iter()
+            .filter_map(|(f, live, d)| d.as_ref().map(|d| flow_change(&f.id, live.is_some(), d)))
+            .collect();
+        ctx.out.markdown(&MarkdownPlan {
+            title: "descope-mgmt flow deploy plan".to_owned(),
+            summary,
+            columns: ("Live", "File"),
+            changes,
+            notes: Vec::new(),
+            see_all: "`flow deploy --dry-run -o json`".to_owned(),
+        })?;
+        return Ok(Exit::Success);
+    }
     if matches!(ctx.out.format, crate::output::Format::Table) {
         let _ = ctx.out.human_text(&format!("{text}{summary}\n"));
     }
