@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::files::{canonical, json_file_error};
+use crate::output::markdown::{Mark, MarkdownChange};
 use crate::output::shown_path;
 
 /// A flow that does not exist: the tenant-style not-found, or the flow error codes (E074…).
@@ -264,5 +265,28 @@ pub fn describe(d: &FlowDiff) -> String {
         "changed".to_owned()
     } else {
         parts.join("; ")
+    }
+}
+
+/// A flow's change (`flow deploy`, `flow restore`, a snapshot's flows): its screens and tasks
+/// as notes (as `flow deploy` lists them); removing a screen or a task removes data.
+#[must_use]
+pub fn flow_change(id: &str, exists: bool, diff: &FlowDiff) -> MarkdownChange {
+    let mut notes: Vec<String> = if exists {
+        describe(diff).split("; ").map(str::to_owned).collect()
+    } else {
+        Vec::new()
+    };
+    if !exists {
+        notes.push("new flow".to_owned());
+    }
+    let loses = !diff.screens_removed.is_empty() || !diff.tasks_removed.is_empty();
+    MarkdownChange {
+        kind: "flow".to_owned(),
+        target: id.to_owned(),
+        action: if exists { "update" } else { "create" }.to_owned(),
+        mark: if loses { Mark::Loses } else { Mark::Plain },
+        fields: Vec::new(),
+        notes,
     }
 }

@@ -1,10 +1,11 @@
 //! Which command lines may print `-o markdown`: those that show a plan without writing (sync
-//! and tenant sync dry runs, flow deploy and restore dry runs) and `drift`. Any other command
+//! and tenant sync dry runs, flow and theme deploy dry runs, restore dry runs) and `drift`. Any other command
 //! refuses it as a usage error before it runs, instead of printing something else.
 
 use crate::args::Command;
 use crate::commands::flow::FlowCommand;
 use crate::commands::tenant::TenantCommand;
+use crate::commands::theme::ThemeCommand;
 use crate::error::CliError;
 use crate::output::Format;
 
@@ -16,7 +17,7 @@ pub fn markdown_refusal(format: Format, command: &Command) -> Option<CliError> {
     }
     Some(
         CliError::usage(
-            "-o markdown is for plans and drift only: `sync --dry-run`, `tenant sync --dry-run`, `flow deploy --dry-run`, restore dry runs (`restore`, `tenant restore`, `flow restore` with --dry-run) and `drift`",
+            "-o markdown is for plans and drift only: `sync --dry-run`, `tenant sync --dry-run`, `flow deploy --dry-run`, `theme deploy --dry-run`, restore dry runs (`restore`, `tenant restore`, `flow restore`, `theme restore` with --dry-run) and `drift`",
         )
         .hint("use -o table, -o json or -o yaml for this command; nothing was done"),
     )
@@ -30,6 +31,8 @@ fn shows_a_plan(command: &Command) -> bool {
         Command::Flow(FlowCommand::Deploy(a)) => a.dry_run,
         Command::Flow(FlowCommand::Restore(a)) => a.dry_run,
         Command::Restore(a) => a.dry_run,
+        Command::Theme(ThemeCommand::Deploy(a)) => a.dry_run,
+        Command::Theme(ThemeCommand::Restore(a)) => a.dry_run,
         Command::Drift(_) => true,
         _ => false,
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
 use crate::files::canonical;
+use crate::output::markdown::{Mark, MarkdownChange, MarkdownPlan};
 use crate::output::{shown, shown_path};
 use crate::shell::shell_quote;
 use crate::write::Writer;
@@ -95,6 +96,50 @@ impl ThemeDiff {
         !(self.added.is_empty() && self.changed.is_empty() && self.keys.is_empty())
     }
 
+    /// The plan as a pull-request comment (`-o markdown`).
+    fn markdown(&self, verb: &str, source: &str) -> MarkdownPlan {
+        let change = |target: &str, action: &str, mark: Mark, note: Option<&str>| MarkdownChange {
+            kind: "theme".to_owned(),
+            target: target.to_owned(),
+            action: action.to_owned(),
+            mark,
+            fields: Vec::new(),
+            notes: note.map(str::to_owned).into_iter().collect(),
+        };
+        let mut changes = Vec::new();
+        for n in &self.stays {
+            changes.push(change(
+                &format!("style {n}"),
+                "stays live",
+                Mark::Warning,
+                Some("the service's theme import merges styles and cannot remove one: delete it in the Descope console, or add it to the file"),
+            ));
+        }
+        for n in &self.added {
+            changes.push(change(&format!("style {n}"), "add", Mark::Plain, None));
+        }
+        for n in &self.changed {
+            changes.push(change(&format!("style {n}"), "replace", Mark::Plain, None));
+        }
+        for k in &self.keys {
+            changes.push(change(k, "replace", Mark::Plain, None));
+        }
+        MarkdownPlan {
+            title: format!("descope-mgmt theme {verb} plan"),
+            summary: format!(
+                "Theme: {} style(s) to add, {} to replace, {} other key(s), {} style(s) that stay live.",
+                self.added.len(),
+                self.changed.len(),
+                self.keys.len(),
+                self.stays.len()
+            ),
+            columns: ("Live", "File"),
+            changes,
+            notes: vec![format!("From {}.", shown(source))],
+            see_all: format!("`theme {verb} --dry-run -o json`"),
+        }
+    }
+
     fn lines(&self) -> String {
         let mut text = String::new();
         for (mark, what, names) in [
@@ -161,6 +206,10 @@ pub async fn replace(
         if dry_run { " (dry run)" } else { "" },
         diff.lines()
     );
+    if dry_run && ctx.out.format == crate::output::Format::Markdown {
+        ctx.out.markdown(&diff.markdown(verb, source))?;
+        return Ok(Exit::Success);
+    }
     let table = matches!(ctx.out.format, crate::output::Format::Table);
     let report = |backup: Option<&Path>, ends_as_file: bool| {
         if !table {

@@ -73,11 +73,6 @@ pub async fn run(ctx: &Ctx, args: &RestoreAnyArgs) -> CliResult {
     match backup.metadata.target_type {
         TargetType::Tenant => tenant::restore(ctx, backup, dry_run).await,
         TargetType::Flow => flow::restore(ctx, backup, dry_run).await,
-        TargetType::Theme if ctx.out.format == crate::output::Format::Markdown => {
-            Err(crate::error::CliError::usage(
-                "-o markdown does not show a theme restore yet; use -o table or -o json",
-            ))
-        }
         TargetType::Theme => {
             let source = backup.path.display().to_string();
             crate::theme::replace(ctx, &backup.object, &source, dry_run, "restore").await

@@ -55,11 +55,7 @@ pub async fn restore(ctx: &Ctx, backup: Backup, dry_run: bool) -> CliResult {
                 backup.path.display()
             ),
             columns: ("Live", "After restore"),
-            changes: vec![crate::output::markdown::flow_change(
-                &id,
-                live.is_some(),
-                &d,
-            )],
+            changes: vec![crate::flows::flow_change(&id, live.is_some(), &d)],
             notes: Vec::new(),
             see_all: "`-o json`".to_owned(),
         })?;

@@ -67,6 +67,31 @@ fn a_style_the_file_lacks_is_named_stays_live_and_exits_3() {
     assert_eq!(json["stays"], json!([dropped]));
     assert_eq!(json["changed"], json!([kept]));
 
+    let md = env.run(&[
+        "theme",
+        "deploy",
+        f.to_str().unwrap(),
+        "--dry-run",
+        "-o",
+        "markdown",
+    ]);
+    md.expect(0);
+    assert!(env.writes().is_empty());
+    assert!(
+        md.stdout.contains(&format!("style {dropped}")) && md.stdout.contains("stays live"),
+        "the markdown plan names the style that stays:\n{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout.contains(&format!("style {kept}")),
+        "{}",
+        md.stdout
+    );
+    // Markdown is for plans: a theme deploy that writes refuses it before doing anything.
+    env.run(&["theme", "deploy", f.to_str().unwrap(), "-o", "markdown"])
+        .expect(64);
+    assert!(env.writes().is_empty());
+
     // The apply imports what it can, then reports the style left behind and exits 3.
     let run = env.run(&["theme", "deploy", f.to_str().unwrap()]);
     run.expect(3);

@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult, Exit};
+use crate::flows::flow_change;
 use crate::flows::{FlowDiff, FlowFile, describe, diff_flows, live_flow, read_flow_file};
-use crate::output::markdown::{MarkdownPlan, flow_change};
+use crate::output::markdown::MarkdownPlan;
 use crate::output::{Table, shown, shown_path};
 use crate::shell::shell_quote;
 use crate::write::Writer;

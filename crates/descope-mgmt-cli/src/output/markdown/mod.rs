@@ -5,10 +5,8 @@
 
 use serde_json::Value;
 
-mod flow;
 mod text;
 
-pub use flow::flow_change;
 pub use text::{html_text, md_text, table};
 
 /// GitHub refuses a comment longer than this many characters.
