@@ -52,6 +52,7 @@ mod roles;
 mod routes;
 mod seed;
 mod server;
+mod snapshot;
 mod state_file;
 mod store;
 mod tenants;

@@ -21,6 +21,7 @@ pub mod restore_lookup;
 pub mod roles;
 pub mod shell;
 pub mod signals;
+pub mod snapshot;
 pub mod spec_file;
 pub mod streams;
 pub mod tenants;
@@ -188,7 +189,7 @@ async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
         audit, backup, completions, config, doctor, emulator, export, flow, permission, restore,
-        role, sync, tenant, theme,
+        role, snapshot, sync, tenant, theme,
     };
     match command {
         Command::Sync(a) => sync::run(ctx, &a).await,
@@ -205,6 +206,7 @@ async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
         Command::Emulator(cmd) => emulator::run(ctx, cmd).await,
         Command::Doctor => doctor::run(ctx).await,
         Command::Completions(a) => completions::run(ctx, &a, &mut args::command()),
+        Command::Snapshot(cmd) => snapshot::run(ctx, cmd).await,
     }
 }
 

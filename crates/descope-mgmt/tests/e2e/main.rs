@@ -15,6 +15,7 @@ mod restore_audit;
 mod review;
 mod safety;
 mod saved_plan;
+mod snapshot;
 mod sync;
 mod terminal;
 
@@ -33,20 +34,29 @@ pub fn env() -> TestEnv {
 /// Asserts that the test key appears nowhere in the run's output nor in any file the tool wrote.
 #[track_caller]
 pub fn assert_no_key(env: &TestEnv, run: &descope_testkit::Run) {
-    let key = descope_testkit::MANAGEMENT_KEY;
+    assert_not_leaked(env, run, descope_testkit::MANAGEMENT_KEY);
+}
+
+/// Asserts that `secret` (the management key, a snapshot secret) appears nowhere in the run's
+/// output nor in any file the tool wrote (backups, audit log, plans).
+#[track_caller]
+pub fn assert_not_leaked(env: &TestEnv, run: &descope_testkit::Run, secret: &str) {
     assert!(
-        !run.stdout.contains(key),
-        "key leaked to stdout:\n{}",
+        !run.stdout.contains(secret),
+        "secret leaked to stdout:\n{}",
         run.stdout
     );
     assert!(
-        !run.stderr.contains(key),
-        "key leaked to stderr:\n{}",
+        !run.stderr.contains(secret),
+        "secret leaked to stderr:\n{}",
         run.stderr
     );
     for (path, bytes) in env.data_files() {
+        if path.ends_with("secrets.yaml") {
+            continue;
+        }
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(key), "key leaked into {}", path.display());
+        assert!(!text.contains(secret), "secret leaked into {}", path.display());
     }
 }
 
