@@ -82,9 +82,9 @@ impl SnapshotSecrets {
     #[must_use]
     pub fn by_kind(&self) -> [(&'static str, &[SnapshotSecret]); 3] {
         [
-            ("connectors", &self.connectors),
-            ("oauthProviders", &self.oauth_providers),
-            ("outboundApps", &self.outbound_apps),
+            ("connectors", self.connectors.as_slice()),
+            ("oauthProviders", self.oauth_providers.as_slice()),
+            ("outboundApps", self.outbound_apps.as_slice()),
         ]
     }
 

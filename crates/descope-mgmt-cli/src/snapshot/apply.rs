@@ -186,7 +186,7 @@ pub async fn run(ctx: &Ctx, mut req: ImportRequest) -> CliResult {
             ))
         })?;
     if !matches!(ctx.out.format, Format::Table) {
-        show(ctx, &plan, &title, true, Some(&backup));
+        show(ctx, &plan, &title, true, Some(backup.as_path()));
     }
     let (a, c, r) = plan.counts();
     let done = if req.operation == "restore" {

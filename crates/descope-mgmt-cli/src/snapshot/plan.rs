@@ -189,7 +189,7 @@ fn roles_detail(live: &Value, file: &Value) -> String {
         let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
         for n in all {
             let find = |list: &[(String, Value)]| list.iter().find(|(x, _)| x == n).map(|(_, v)| v.clone());
-            match (find(&l), find(&f)) {
+            match (find(l.as_slice()), find(f.as_slice())) {
                 (None, Some(_)) => added.push(n.clone()),
                 (Some(_), None) => removed.push(n.clone()),
                 (Some(a), Some(b)) if a != b => changed.push(n.clone()),
