@@ -50,7 +50,14 @@ impl fmt::Debug for SnapshotSecret {
             .field("id", &self.id)
             .field("name", &self.name)
             .field("kind", &self.kind)
-            .field("value", &if self.value.is_empty() { "" } else { "[redacted]" })
+            .field(
+                "value",
+                &if self.value.is_empty() {
+                    ""
+                } else {
+                    "[redacted]"
+                },
+            )
             .finish()
     }
 }
@@ -74,7 +81,9 @@ impl SnapshotSecrets {
     /// Whether no secret is listed.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.connectors.is_empty() && self.oauth_providers.is_empty() && self.outbound_apps.is_empty()
+        self.connectors.is_empty()
+            && self.oauth_providers.is_empty()
+            && self.outbound_apps.is_empty()
     }
 
     /// Each kind (`connectors`, `oauthProviders`, `outboundApps`, as the wire names them) with

@@ -218,8 +218,9 @@ fn referenced(flow: &Value, key: &str) -> Vec<(String, String)> {
 
 fn check_roles(roles_file: &Value, f: &mut Findings) {
     let Some(obj) = roles_file.as_object() else {
-        f.failures
-            .push(format!("{ROLES_FILE}: must be a JSON object with `permissions` and `roles`"));
+        f.failures.push(format!(
+            "{ROLES_FILE}: must be a JSON object with `permissions` and `roles`"
+        ));
         return;
     };
     let system: HashSet<&str> = crate::catalog::SYSTEM_PERMISSIONS
@@ -257,7 +258,8 @@ fn check_roles(roles_file: &Value, f: &mut Findings) {
     for r in list("roles", f) {
         let name = str_of(&r, "name");
         if name.is_empty() {
-            f.failures.push(format!("{ROLES_FILE}: a role has no `name`"));
+            f.failures
+                .push(format!("{ROLES_FILE}: a role has no `name`"));
             continue;
         }
         if !names.insert(name.to_owned()) {
@@ -289,7 +291,9 @@ fn check(store: &Store, files: &Map<String, Value>, secrets: &Secrets) -> Findin
         if path.is_empty()
             || path.starts_with('/')
             || path.contains('\\')
-            || path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..")
+            || path
+                .split('/')
+                .any(|seg| seg.is_empty() || seg == "." || seg == "..")
         {
             f.failures
                 .push(format!("'{path}' is not a relative file path"));
@@ -323,8 +327,9 @@ fn check(store: &Store, files: &Map<String, Value>, secrets: &Secrets) -> Findin
             } else if !value.get("metadata").is_some_and(Value::is_object)
                 || !value.get("contents").is_some_and(Value::is_object)
             {
-                f.failures
-                    .push(format!("{path}: flow '{id}' needs `metadata` and `contents` objects"));
+                f.failures.push(format!(
+                    "{path}: flow '{id}' needs `metadata` and `contents` objects"
+                ));
             } else if value.get("flowId").is_some_and(|v| v.as_str() != Some(id)) {
                 f.failures.push(format!(
                     "{path}: its flowId '{}' is not the file's name '{id}'",

@@ -96,7 +96,9 @@ async fn import_round_trips_unknown_files_and_plain_export_leaves_assets_out() {
     assert!(now.get("flows/basic-flow.json").is_none());
     assert_eq!(now["assets/logo.png"], "iVBORw0KGgo=");
     assert_eq!(now["lists/ips.json"], json!({"ips": ["10.0.0.0/8"]}));
-    let r = emu.post(IMPORT, json!({"files": less, "excludes": ["users"]})).await;
+    let r = emu
+        .post(IMPORT, json!({"files": less, "excludes": ["users"]}))
+        .await;
     assert_eq!(r.status, 400);
 }
 
@@ -135,8 +137,16 @@ async fn validation_names_missing_references_and_changes_nothing() {
     let r = emu.post(IMPORT, json!({"files": files})).await;
     assert_eq!(r.status, 400);
     assert_eq!(error_code(&r), "E011003");
-    assert_eq!(emu.admin_get("state").await, before, "a failed import changes nothing");
-    assert_eq!(emu.post(VALIDATE, json!({})).await.status, 400, "files is required");
+    assert_eq!(
+        emu.admin_get("state").await,
+        before,
+        "a failed import changes nothing"
+    );
+    assert_eq!(
+        emu.post(VALIDATE, json!({})).await.status,
+        400,
+        "files is required"
+    );
 }
 
 #[tokio::test]
@@ -166,15 +176,24 @@ async fn missing_secrets_are_listed_and_a_supplied_one_is_never_echoed() {
     assert_eq!(r.body, json!({"ok": true}));
     let state = emu.admin_get("state").await.to_string();
     assert!(!state.contains(secret));
-    assert!(!emu.post(EXPORT, json!({})).await.body.to_string().contains(secret));
+    assert!(
+        !emu.post(EXPORT, json!({}))
+            .await
+            .body
+            .to_string()
+            .contains(secret)
+    );
 }
 
 #[tokio::test]
 async fn import_replaces_roles_by_name_and_follows_deletes_into_tenants() {
     let emu = emulator(seeded()).await;
     let mut files = consistent(&emu).await;
-    emu.post("/v1/mgmt/tenant/create", json!({"id": "acme", "name": "Acme"}))
-        .await;
+    emu.post(
+        "/v1/mgmt/tenant/create",
+        json!({"id": "acme", "name": "Acme"}),
+    )
+    .await;
     emu.post(
         "/v1/mgmt/tenant/updateDefaultRoles",
         json!({"id": "acme", "defaultRoles": ["My User Role"]}),
@@ -214,7 +233,10 @@ async fn imports_are_journaled_writes_and_failed_ones_change_nothing() {
         .await;
     let mut changed = files.clone();
     changed.remove("flows/basic-flow.json");
-    assert_eq!(emu.post(IMPORT, json!({"files": changed})).await.status, 503);
+    assert_eq!(
+        emu.post(IMPORT, json!({"files": changed})).await.status,
+        503
+    );
     emu.admin_send(Method::PUT, "faults", Some(json!({"failRate": 0.0})))
         .await;
     let now = emu.post(EXPORT, json!({})).await.body["files"].clone();

@@ -92,7 +92,9 @@ impl fmt::Display for TargetType {
 
 /// A string that is not one of the target types.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown target type {0:?}: expected tenant, flow, theme, role, permission, settings or snapshot")]
+#[error(
+    "unknown target type {0:?}: expected tenant, flow, theme, role, permission, settings or snapshot"
+)]
 pub struct ParseTargetTypeError(pub String);
 
 impl FromStr for TargetType {

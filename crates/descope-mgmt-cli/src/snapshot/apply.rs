@@ -61,7 +61,9 @@ pub fn invalid(view: &ValidationView, source: &str, what: &str) -> CliError {
         "the snapshot in {source} does not validate ({n} problem(s)):\n{}",
         view.lines().join("\n")
     ))
-    .hint(format!("{what}; fix the files, then run `descope-mgmt snapshot validate`"));
+    .hint(format!(
+        "{what}; fix the files, then run `descope-mgmt snapshot validate`"
+    ));
     if !view.missing_secrets.is_empty() {
         err = err.hint(
             "give secrets with --secrets FILE (mode 0600) or DESCOPE_SECRET_* variables; see docs/snapshots.md",
@@ -79,22 +81,14 @@ fn plan_json(plan: &SnapshotPlan, applied: bool, backup: Option<&std::path::Path
     v
 }
 
-/// Shows the plan in the chosen format. Table: the text on stdout. JSON/YAML: the plan object.
-/// (A markdown renderer of the same [`SnapshotPlan`] plugs in here.)
-fn show(ctx: &Ctx, plan: &SnapshotPlan, title: &str, applied: bool, backup: Option<&std::path::Path>) {
-    if matches!(ctx.out.format, Format::Table) {
-        if backup.is_none() {
-            let _ = ctx.out.human_text(&plan.text(title));
-        }
-    } else {
-        let _ = ctx.out.emit(&plan_json(plan, applied, backup), Table::default);
-    }
-}
-
-fn confirm(ctx: &Ctx, plan: &SnapshotPlan, project_id: &str) -> Result<(), CliError> {
+fn confirm(ctx: &Ctx, plan: &SnapshotPlan, title: &str, project_id: &str) -> Result<(), CliError> {
     let (_, _, removes) = plan.counts();
     if ctx.global.yes {
         return Ok(());
+    }
+    // With -o json|yaml the plan is not on stdout yet: a question comes after it, on stderr.
+    if ctx.out.stdin_tty && !matches!(ctx.out.format, Format::Table) {
+        ctx.out.status(plan.text(title).trim_end());
     }
     if removes > 0 {
         return crate::prompts::confirm(
@@ -141,11 +135,25 @@ pub async fn run(ctx: &Ctx, mut req: ImportRequest) -> CliResult {
     } else {
         "nothing was imported"
     };
-    show(ctx, &plan, &title, false, None);
+    // Table: the plan as text now. JSON/YAML: one plan object on stdout, when the run ends. (A
+    // markdown renderer of the same `SnapshotPlan` plugs in here.)
+    let table = matches!(ctx.out.format, Format::Table);
+    if table {
+        let _ = ctx.out.human_text(&plan.text(&title));
+    }
+    let emit = |applied: bool, backup: Option<&std::path::Path>| -> Result<(), CliError> {
+        if !table {
+            ctx.out
+                .emit(&plan_json(&plan, applied, backup), Table::default)?;
+        }
+        Ok(())
+    };
     if !plan.validation.ok {
+        emit(false, None)?;
         return Err(invalid(&plan.validation, &req.source, nothing_written));
     }
     if !plan.has_changes() {
+        emit(false, None)?;
         ctx.out.status(&format!(
             "the live project already matches {}; nothing to import",
             req.source
@@ -153,10 +161,11 @@ pub async fn run(ctx: &Ctx, mut req: ImportRequest) -> CliResult {
         return Ok(Exit::Success);
     }
     if req.dry_run {
+        emit(false, None)?;
         return Ok(Exit::Success);
     }
     let project_id = ctx.settings().await?.project_id.clone();
-    confirm(ctx, &plan, &project_id)?;
+    confirm(ctx, &plan, &title, &project_id)?;
     let writer = Writer::begin(ctx).await?;
     // The backup is of the whole live snapshot, assets included, read under the lock.
     let full = client
@@ -185,9 +194,7 @@ pub async fn run(ctx: &Ctx, mut req: ImportRequest) -> CliResult {
                 shown_path(&backup)
             ))
         })?;
-    if !matches!(ctx.out.format, Format::Table) {
-        show(ctx, &plan, &title, true, Some(backup.as_path()));
-    }
+    emit(true, Some(backup.as_path()))?;
     let (a, c, r) = plan.counts();
     let done = if req.operation == "restore" {
         "Snapshot restored"

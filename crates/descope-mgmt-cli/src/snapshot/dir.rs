@@ -127,7 +127,11 @@ fn prune_empty(dir: &Path, file: &Path) {
 
 /// Writes `files` into `dir`: each atomically (temp file, rename), unchanged ones untouched;
 /// then removes what the previous export wrote that is gone; the manifest last.
-pub fn write_snapshot(dir: &Path, files: &SnapshotFiles, assets: bool) -> Result<Written, CliError> {
+pub fn write_snapshot(
+    dir: &Path,
+    files: &SnapshotFiles,
+    assets: bool,
+) -> Result<Written, CliError> {
     for path in files.keys() {
         check_path(path)?;
     }
@@ -153,15 +157,18 @@ pub fn write_snapshot(dir: &Path, files: &SnapshotFiles, assets: bool) -> Result
         }
         manifest.files.insert(path.clone(), encoding);
     }
-    for path in old.files.keys().filter(|p| !manifest.files.contains_key(*p)) {
+    for path in old
+        .files
+        .keys()
+        .filter(|p| !manifest.files.contains_key(*p))
+    {
         if check_path(path).is_err() {
             continue;
         }
         let target = dir.join(path);
         if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
-            std::fs::remove_file(&target).map_err(|e| {
-                CliError::io(format!("cannot remove {}: {e}", shown_path(&target)))
-            })?;
+            std::fs::remove_file(&target)
+                .map_err(|e| CliError::io(format!("cannot remove {}: {e}", shown_path(&target))))?;
             prune_empty(dir, &target);
             out.removed.push(path.clone());
         }
@@ -214,14 +221,12 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(),
 /// Reads every file under `dir` (but hidden ones) into the service's map of files.
 pub fn read_snapshot(dir: &Path) -> Result<DirSnapshot, CliError> {
     if !dir.is_dir() {
-        return Err(CliError::not_found(format!(
-            "{} is not a directory",
-            shown_path(dir)
-        ))
-        .hint(format!(
-            "export one first: descope-mgmt snapshot export --dir {}",
-            shown_path(dir)
-        )));
+        return Err(
+            CliError::not_found(format!("{} is not a directory", shown_path(dir))).hint(format!(
+                "export one first: descope-mgmt snapshot export --dir {}",
+                shown_path(dir)
+            )),
+        );
     }
     let manifest = read_manifest(dir);
     let mut found = Vec::new();
@@ -249,7 +254,10 @@ pub fn read_snapshot(dir: &Path) -> Result<DirSnapshot, CliError> {
                 })?
             }
             Encoding::Text => Value::String(String::from_utf8(bytes).map_err(|_| {
-                CliError::invalid(format!("{}: a text asset that is not UTF-8", shown_path(&path)))
+                CliError::invalid(format!(
+                    "{}: a text asset that is not UTF-8",
+                    shown_path(&path)
+                ))
             })?),
             Encoding::Base64 => Value::String(STANDARD.encode(bytes)),
         };
@@ -271,7 +279,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut files = SnapshotFiles::new();
         files.insert("flows/a.json".into(), json!({"b": 1, "a": [1, 2]}));
-        files.insert("assets/logo.png".into(), json!(STANDARD.encode([0u8, 159, 146, 150])));
+        files.insert(
+            "assets/logo.png".into(),
+            json!(STANDARD.encode([0u8, 159, 146, 150])),
+        );
         files.insert("pages/x.html".into(), json!("<p>hi</p>"));
         files.insert("notes/odd.bin".into(), json!("not base64 at all!"));
         let first = write_snapshot(dir.path(), &files, true).unwrap();

@@ -99,7 +99,11 @@ impl ValidationView {
     /// The failures and missing secrets, one line each, in the user's terms.
     #[must_use]
     pub fn lines(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.failures.iter().map(|f| format!("invalid: {f}")).collect();
+        let mut out: Vec<String> = self
+            .failures
+            .iter()
+            .map(|f| format!("invalid: {f}"))
+            .collect();
         for m in &self.missing_secrets {
             let s = |k: &str| m[k].as_str().unwrap_or("").to_owned();
             let env = m["env"]
@@ -188,7 +192,9 @@ fn roles_detail(live: &Value, file: &Value) -> String {
         let all: BTreeSet<&String> = l.iter().chain(&f).map(|(n, _)| n).collect();
         let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
         for n in all {
-            let find = |list: &[(String, Value)]| list.iter().find(|(x, _)| x == n).map(|(_, v)| v.clone());
+            let find = |list: &[(String, Value)]| {
+                list.iter().find(|(x, _)| x == n).map(|(_, v)| v.clone())
+            };
             match (find(l.as_slice()), find(f.as_slice())) {
                 (None, Some(_)) => added.push(n.clone()),
                 (Some(_), None) => removed.push(n.clone()),

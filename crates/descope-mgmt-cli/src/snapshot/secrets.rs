@@ -56,7 +56,10 @@ const SHAPE: &str = "expected a mapping with `connectors`, `oauthProviders` and/
 /// Reads a secrets file. Refused when group or others may read it (`chmod 600`).
 pub fn read_file(path: &Path) -> Result<SnapshotSecrets, CliError> {
     let cannot = |e: std::io::Error| {
-        CliError::io(format!("cannot read secrets file {}: {e}", shown_path(path)))
+        CliError::io(format!(
+            "cannot read secrets file {}: {e}",
+            shown_path(path)
+        ))
     };
     let meta = std::fs::metadata(path).map_err(cannot)?;
     #[cfg(unix)]
@@ -172,10 +175,7 @@ pub fn complete(ctx: &Ctx, missing: &SnapshotSecrets, given: &mut SnapshotSecret
                 .into_iter()
                 .find_map(|name| ctx.env.var(&name).map(str::to_owned));
             if let Some(value) = found {
-                list.push(SnapshotSecret {
-                    value,
-                    ..m.clone()
-                });
+                list.push(SnapshotSecret { value, ..m.clone() });
                 added += 1;
             }
         }

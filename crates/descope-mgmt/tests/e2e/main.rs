@@ -56,7 +56,11 @@ pub fn assert_not_leaked(env: &TestEnv, run: &descope_testkit::Run, secret: &str
             continue;
         }
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(secret), "secret leaked into {}", path.display());
+        assert!(
+            !text.contains(secret),
+            "secret leaked into {}",
+            path.display()
+        );
     }
 }
 

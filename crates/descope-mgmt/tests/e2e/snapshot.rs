@@ -21,7 +21,10 @@ fn service_post(env: &TestEnv, path: &str, body: &Value) -> Value {
     rt.block_on(async {
         let r = reqwest::Client::new()
             .post(format!("{}{path}", env.url()))
-            .header("Authorization", format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"))
+            .header(
+                "Authorization",
+                format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"),
+            )
             .json(body)
             .send()
             .await
@@ -95,8 +98,16 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
     let d = dir.to_str().unwrap();
     env.run(&["snapshot", "export", "--dir", d]).expect(0);
     let first = tree(&dir);
-    assert!(first.contains_key("flows/sign-up-or-in.json"), "{:?}", first.keys());
-    assert_eq!(first["assets/logo.png"][..4], [0x89, b'P', b'N', b'G'], "base64 decoded");
+    assert!(
+        first.contains_key("flows/sign-up-or-in.json"),
+        "{:?}",
+        first.keys()
+    );
+    assert_eq!(
+        first["assets/logo.png"][..4],
+        [0x89, b'P', b'N', b'G'],
+        "base64 decoded"
+    );
     assert_eq!(first["texts/terms.txt"], b"Be nice.\n");
     env.run(&["snapshot", "export", "--dir", d]).expect(0);
     assert_eq!(tree(&dir), first, "a re-export changes no byte");
@@ -113,9 +124,24 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
 
     let dry = env.run(&["snapshot", "import", "--dir", d, "--dry-run"]);
     dry.expect(0);
-    assert!(dry.stdout.contains("~ flows/sign-up-or-in.json: tasks changed:"), "{}", dry.stdout);
-    assert!(dry.stdout.contains("~ roles.json: roles changed: My User Role"), "{}", dry.stdout);
-    assert!(dry.stdout.contains("Plan: 0 to add, 2 to change, 0 to remove,"), "{}", dry.stdout);
+    assert!(
+        dry.stdout
+            .contains("~ flows/sign-up-or-in.json: tasks changed:"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("~ roles.json: roles changed: My User Role"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("Plan: 0 to add, 2 to change, 0 to remove,"),
+        "{}",
+        dry.stdout
+    );
     let json_plan = env.run(&["snapshot", "import", "--dir", d, "--dry-run", "-o", "json"]);
     let plan = json_plan.expect(0).json();
     let changed: Vec<&str> = plan["changes"]
@@ -126,7 +152,11 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
         .collect();
     assert_eq!(changed, ["flows/sign-up-or-in.json", "roles.json"]);
     assert_eq!(plan["applied"], false);
-    assert!(env.writes().is_empty(), "a dry run writes nothing: {:?}", env.writes());
+    assert!(
+        env.writes().is_empty(),
+        "a dry run writes nothing: {:?}",
+        env.writes()
+    );
 
     let apply = env.run(&["snapshot", "import", "--dir", d, "--apply", "--yes"]);
     apply.expect(0);
@@ -134,7 +164,11 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
     let writes = env.writes();
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert_eq!(writes[0]["path"], "/v1/mgmt/project/snapshot/import");
-    assert!(apply.stderr.contains("Undo: descope-mgmt restore"), "{}", apply.stderr);
+    assert!(
+        apply.stderr.contains("Undo: descope-mgmt restore"),
+        "{}",
+        apply.stderr
+    );
     let backups = env.run(&["backup", "list", "-o", "json"]).expect(0).json();
     let snap = backups
         .as_array()
@@ -144,17 +178,30 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
         .unwrap_or_else(|| panic!("a snapshot backup: {backups}"));
     assert!(snap.to_string().contains("import"), "{snap}");
     let audit = std::fs::read_to_string(env.data_dir().join("audit.jsonl")).unwrap();
-    assert!(audit.lines().any(|l| l.contains("snapshot") && l.contains("import")), "{audit}");
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("snapshot") && l.contains("import")),
+        "{audit}"
+    );
     let live = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
-    assert_eq!(live["files"]["roles.json"]["roles"][0]["description"], "Users, edited");
+    assert_eq!(
+        live["files"]["roles.json"]["roles"][0]["description"],
+        "Users, edited"
+    );
 
     env.clear_journal();
     let restore = env.run(&["restore", "--latest", "snapshot"]);
     restore.expect(0);
     assert_eq!(env.writes().len(), 1);
     let again = env.home().join("again");
-    env.run(&["snapshot", "export", "--dir", again.to_str().unwrap()]).expect(0);
-    assert_eq!(tree(&again), first, "after the restore, the export is the first one");
+    env.run(&["snapshot", "export", "--dir", again.to_str().unwrap()])
+        .expect(0);
+    assert_eq!(
+        tree(&again),
+        first,
+        "after the restore, the export is the first one"
+    );
 }
 
 #[test]
@@ -170,7 +217,11 @@ fn validate_lists_failures_in_the_users_terms_and_exits_1() {
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("references role 'My User Role'"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("references role 'My User Role'"),
+        "{}",
+        r.stderr
+    );
     let j = env.run(&["snapshot", "validate", "--dir", d, "-o", "json"]);
     assert_eq!(j.code, 1);
     assert_eq!(j.json()["ok"], false);
@@ -178,7 +229,11 @@ fn validate_lists_failures_in_the_users_terms_and_exits_1() {
     env.clear_journal();
     let imp = env.run(&["snapshot", "import", "--dir", d, "--apply", "--yes"]);
     imp.expect(1);
-    assert!(imp.stderr.contains("nothing was imported"), "{}", imp.stderr);
+    assert!(
+        imp.stderr.contains("nothing was imported"),
+        "{}",
+        imp.stderr
+    );
     assert!(env.writes().is_empty());
     let missing = env.run(&["snapshot", "validate", "--dir", "/nonexistent/snap"]);
     missing.expect(1);
@@ -210,20 +265,30 @@ fn missing_secrets_come_from_a_0600_file_or_the_environment_and_never_leak() {
     let r = env.run(&["snapshot", "validate", "--dir", d]);
     r.expect(1);
     assert!(
-        r.stderr.contains("missing secret: connector `New Connector` (CInew) needs its `apiKey`"),
+        r.stderr
+            .contains("missing secret: connector `New Connector` (CInew) needs its `apiKey`"),
         "{}",
         r.stderr
     );
-    assert!(r.stderr.contains("DESCOPE_SECRET_CONNECTOR_CINEW_APIKEY"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("DESCOPE_SECRET_CONNECTOR_CINEW_APIKEY"),
+        "{}",
+        r.stderr
+    );
 
     let open = secrets_file(&env, 0o644);
     let refused = env.run(&["snapshot", "validate", "--dir", d, "--secrets", &open]);
     refused.expect(1);
-    assert!(refused.stderr.contains("readable by others (mode 644)"), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("readable by others (mode 644)"),
+        "{}",
+        refused.stderr
+    );
     assert!(refused.stderr.contains("chmod 600"), "{}", refused.stderr);
 
     let file = secrets_file(&env, 0o600);
-    env.run(&["snapshot", "validate", "--dir", d, "--secrets", &file]).expect(0);
+    env.run(&["snapshot", "validate", "--dir", d, "--secrets", &file])
+        .expect(0);
     let by_env = env.run_env(
         &["snapshot", "validate", "--dir", d],
         &[("DESCOPE_SECRET_CONNECTOR_NEW_CONNECTOR_APIKEY", SECRET)],
@@ -232,9 +297,37 @@ fn missing_secrets_come_from_a_0600_file_or_the_environment_and_never_leak() {
     assert_not_leaked(&env, &by_env, SECRET);
 
     for args in [
-        vec!["snapshot", "import", "--dir", d, "--dry-run", "--secrets", &file],
-        vec!["snapshot", "import", "--dir", d, "--dry-run", "--secrets", &file, "-o", "json"],
-        vec!["-vv", "snapshot", "import", "--dir", d, "--apply", "--yes", "--secrets", &file],
+        vec![
+            "snapshot",
+            "import",
+            "--dir",
+            d,
+            "--dry-run",
+            "--secrets",
+            &file,
+        ],
+        vec![
+            "snapshot",
+            "import",
+            "--dir",
+            d,
+            "--dry-run",
+            "--secrets",
+            &file,
+            "-o",
+            "json",
+        ],
+        vec![
+            "-vv",
+            "snapshot",
+            "import",
+            "--dir",
+            d,
+            "--apply",
+            "--yes",
+            "--secrets",
+            &file,
+        ],
     ] {
         let r = env.run(&args);
         r.expect(0);
@@ -242,9 +335,14 @@ fn missing_secrets_come_from_a_0600_file_or_the_environment_and_never_leak() {
         assert_no_key(&env, &r);
     }
     // The import took a backup and wrote an audit record; neither holds the secret (checked
-    // above over every file of the data dir), and the restore needs no secret.
-    let restore = env.run(&["restore", "--latest", "snapshot", "-o", "json"]);
+    // above over every file of the data dir), and the restore needs no secret. It deletes the
+    // connector the import added: off a terminal, that needs --yes.
+    let refused = env.run(&["restore", "--latest", "snapshot"]);
+    refused.expect(1);
+    assert!(refused.stderr.contains("pass --yes"), "{}", refused.stderr);
+    let restore = env.run(&["restore", "--latest", "snapshot", "-o", "json", "--yes"]);
     restore.expect(0);
+    assert_eq!(restore.json()["changes"][0]["action"], "remove");
     assert_not_leaked(&env, &restore, SECRET);
     let state = env.state().to_string();
     assert!(!state.contains(SECRET), "the emulator keeps no value");
@@ -258,11 +356,25 @@ fn no_assets_leaves_assets_out_and_stale_files_of_ours_go() {
     env.run(&["snapshot", "export", "--dir", d]).expect(0);
     assert!(dir.join("assets/logo.png").exists());
     std::fs::write(dir.join("NOTES.md"), "mine").unwrap();
-    let r = env.run(&["snapshot", "export", "--dir", d, "--no-assets", "-o", "json"]);
+    let r = env.run(&[
+        "snapshot",
+        "export",
+        "--dir",
+        d,
+        "--no-assets",
+        "-o",
+        "json",
+    ]);
     let out = r.expect(0).json();
-    assert_eq!(out["removed"], json!(["assets/logo.png", "texts/terms.txt"]));
+    assert_eq!(
+        out["removed"],
+        json!(["assets/logo.png", "texts/terms.txt"])
+    );
     assert!(!dir.join("assets").exists() && !dir.join("texts").exists());
-    assert!(dir.join("NOTES.md").exists(), "a file we did not write is left alone");
+    assert!(
+        dir.join("NOTES.md").exists(),
+        "a file we did not write is left alone"
+    );
     // A plain snapshot imports without touching the live assets.
     std::fs::remove_file(dir.join("NOTES.md")).unwrap();
     let plan = env.run(&["snapshot", "import", "--dir", d, "--dry-run", "-o", "json"]);
