@@ -406,19 +406,26 @@ fn check(store: &Store, files: &Map<String, Value>, secrets: &Secrets) -> Findin
     f
 }
 
-fn parse_snapshot(body: &Bytes) -> Result<(Map<String, Value>, Secrets, Vec<String>), ApiError> {
+/// The parts of a validate or import body.
+struct Snapshot {
+    files: Map<String, Value>,
+    secrets: Secrets,
+    excludes: Vec<String>,
+}
+
+fn parse_snapshot(body: &Bytes) -> Result<Snapshot, ApiError> {
     let b: SnapshotBody = parse_body(body)?;
     let files = b.files.ok_or_else(|| ApiError::missing("files"))?;
-    Ok((
+    Ok(Snapshot {
         files,
-        b.input_secrets.unwrap_or_default(),
-        b.excludes.unwrap_or_default(),
-    ))
+        secrets: b.input_secrets.unwrap_or_default(),
+        excludes: b.excludes.unwrap_or_default(),
+    })
 }
 
 /// `POST /v1/mgmt/project/snapshot/validate`: `{ok, failures?, missingSecrets?}`.
 pub(crate) async fn validate(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
-    let (files, secrets, _) = parse_snapshot(&body)?;
+    let Snapshot { files, secrets, .. } = parse_snapshot(&body)?;
     let findings = check(&app.read_store(), &files, &secrets);
     ok_json(&findings.to_json())
 }
@@ -519,7 +526,11 @@ fn catalog_of(
 /// `POST /v1/mgmt/project/snapshot/import`: checks like validate, then applies (see the module
 /// comment). A snapshot that does not validate changes nothing.
 pub(crate) async fn import(State(app): State<Arc<App>>, body: Bytes) -> ApiResult {
-    let (mut files, secrets, excludes) = parse_snapshot(&body)?;
+    let Snapshot {
+        mut files,
+        secrets,
+        excludes,
+    } = parse_snapshot(&body)?;
     if let Some(bad) = excludes.iter().find(|e| e.as_str() != "lists") {
         return Err(ApiError::invalid(format!(
             "Unknown exclude '{bad}': only 'lists' can be excluded"
