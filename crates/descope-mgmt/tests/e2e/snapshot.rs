@@ -142,6 +142,8 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
         "{}",
         dry.stdout
     );
+    let shown = dry.stdout.replace(env.home().to_str().unwrap(), "<home>");
+    insta::assert_snapshot!("snapshot_import_dry_run", shown);
     let json_plan = env.run(&["snapshot", "import", "--dir", d, "--dry-run", "-o", "json"]);
     let plan = json_plan.expect(0).json();
     let changed: Vec<&str> = plan["changes"]
