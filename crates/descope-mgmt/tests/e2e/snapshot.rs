@@ -320,7 +320,7 @@ fn missing_secrets_come_from_a_0600_file_or_the_environment_and_never_leak() {
             "json",
         ],
         vec![
-            "-vv",
+            "-vvv",
             "snapshot",
             "import",
             "--dir",
