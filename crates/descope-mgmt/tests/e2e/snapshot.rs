@@ -172,20 +172,36 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
         apply.stderr
     );
     let backups = env.run(&["backup", "list", "-o", "json"]).expect(0).json();
-    let snap = backups
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["targetType"] == "snapshot" || b["target_type"] == "snapshot")
-        .unwrap_or_else(|| panic!("a snapshot backup: {backups}"));
-    assert!(snap.to_string().contains("import"), "{snap}");
-    let audit = std::fs::read_to_string(env.data_dir().join("audit.jsonl")).unwrap();
-    assert!(
-        audit
-            .lines()
-            .any(|l| l.contains("snapshot") && l.contains("import")),
-        "{audit}"
+    let backups = backups.as_array().unwrap();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let snap = &backups[0];
+    assert_eq!(
+        (&snap["targetType"], &snap["targetId"], &snap["operation"]),
+        (&json!("snapshot"), &json!("project"), &json!("import"))
     );
+    // The backup holds the live snapshot as it was before the import: the unedited role.
+    let backup: Value =
+        serde_json::from_str(&std::fs::read_to_string(snap["path"].as_str().unwrap()).unwrap())
+            .unwrap();
+    assert_eq!(
+        backup["snapshot"]["files"]["roles.json"]["roles"][0]["description"],
+        "Users"
+    );
+    let audit = env
+        .run(&["audit", "list", "--operation", "import", "-o", "json"])
+        .expect(0)
+        .json();
+    let audit = audit.as_array().unwrap();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(
+        (
+            &audit[0]["targetType"],
+            &audit[0]["request"],
+            &audit[0]["result"]
+        ),
+        (&json!("snapshot"), &json!("import"), &json!("ok"))
+    );
+    assert_eq!(audit[0]["backup"], snap["path"]);
     let live = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
     assert_eq!(
         live["files"]["roles.json"]["roles"][0]["description"],
