@@ -242,3 +242,24 @@ async fn imports_are_journaled_writes_and_failed_ones_change_nothing() {
     let now = emu.post(EXPORT, json!({})).await.body["files"].clone();
     assert!(now.get("flows/basic-flow.json").is_some());
 }
+
+#[tokio::test]
+async fn opaque_files_and_the_project_survive_the_state_document() {
+    let emu = emulator(seeded()).await;
+    let mut files = consistent(&emu).await;
+    files.insert(
+        "project.json".into(),
+        json!({"name": "Mine", "settings": {"a": 1}}),
+    );
+    files.insert("lists/ips.json".into(), json!({"ips": []}));
+    assert_eq!(emu.post(IMPORT, json!({"files": files})).await.status, 200);
+    let state = emu.admin_get("state").await;
+    assert_eq!(state["project"]["name"], "Mine");
+    assert!(state["snapshotFiles"]["lists/ips.json"].is_object());
+    let other = emulator(Config::default()).await;
+    let r = other.admin_send(Method::PUT, "state", Some(state)).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let a = emu.post(EXPORT, json!({})).await.body;
+    let b = other.post(EXPORT, json!({})).await.body;
+    assert_eq!(a, b);
+}
