@@ -52,9 +52,6 @@ pub fn assert_not_leaked(env: &TestEnv, run: &descope_testkit::Run, secret: &str
         run.stderr
     );
     for (path, bytes) in env.data_files() {
-        if path.ends_with("secrets.yaml") {
-            continue;
-        }
         let text = String::from_utf8_lossy(&bytes);
         assert!(
             !text.contains(secret),

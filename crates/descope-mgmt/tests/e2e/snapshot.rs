@@ -255,11 +255,24 @@ fn validate_lists_failures_in_the_users_terms_and_exits_1() {
     assert!(env.writes().is_empty());
     let missing = env.run(&["snapshot", "validate", "--dir", "/nonexistent/snap"]);
     missing.expect(1);
+    assert!(
+        missing.stderr.contains("is not a directory"),
+        "{}",
+        missing.stderr
+    );
+    // A file that is not JSON is named with its line and column; nothing is sent.
+    std::fs::write(dir.join("roles.json"), "{\n  \"roles\": [,]\n}\n").unwrap();
+    env.clear_journal();
+    let bad = env.run(&["snapshot", "import", "--dir", d, "--dry-run"]);
+    bad.expect(1);
+    assert!(bad.stderr.contains("roles.json:2:"), "{}", bad.stderr);
+    assert!(env.journal().is_empty(), "{:?}", env.journal());
 }
 
-fn secrets_file(env: &TestEnv, mode: u32) -> String {
+/// A secrets file outside the test home (whose every file the leak checks read).
+fn secrets_file(outside: &Path, mode: u32) -> String {
     use std::os::unix::fs::PermissionsExt;
-    let path = env.home().join("secrets.yaml");
+    let path = outside.join("secrets.yaml");
     std::fs::write(
         &path,
         format!("connectors:\n  - name: New Connector\n    type: apiKey\n    value: {SECRET}\n"),
@@ -294,7 +307,8 @@ fn missing_secrets_come_from_a_0600_file_or_the_environment_and_never_leak() {
         r.stderr
     );
 
-    let open = secrets_file(&env, 0o644);
+    let outside = tempfile::tempdir().unwrap();
+    let open = secrets_file(outside.path(), 0o644);
     let refused = env.run(&["snapshot", "validate", "--dir", d, "--secrets", &open]);
     refused.expect(1);
     assert!(
@@ -304,7 +318,32 @@ fn missing_secrets_come_from_a_0600_file_or_the_environment_and_never_leak() {
     );
     assert!(refused.stderr.contains("chmod 600"), "{}", refused.stderr);
 
-    let file = secrets_file(&env, 0o600);
+    // A secrets file that does not parse is refused without quoting it.
+    let odd = outside.path().join("odd.yaml");
+    std::fs::write(
+        &odd,
+        format!(
+            "connectors:\n  - id: CInew\n    type: apiKey\n    value: {SECRET}\n    extra: 1\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&odd, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let r = env.run(&[
+        "snapshot",
+        "validate",
+        "--dir",
+        d,
+        "--secrets",
+        odd.to_str().unwrap(),
+    ]);
+    r.expect(1);
+    assert!(
+        r.stderr.contains("not a valid secrets mapping"),
+        "{}",
+        r.stderr
+    );
+    assert_not_leaked(&env, &r, SECRET);
+    let file = secrets_file(outside.path(), 0o600);
     env.run(&["snapshot", "validate", "--dir", d, "--secrets", &file])
         .expect(0);
     let by_env = env.run_env(
