@@ -283,3 +283,97 @@ pub fn diff(
         validation,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn files(pairs: &[(&str, Value)]) -> SnapshotFiles {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn what_the_import_deletes_keeps_and_excludes() {
+        let flow = |name: &str| json!({"flowId": "f", "metadata": {"name": name}, "contents": {"tasks": {"1": {"id": "1", "name": name}}}});
+        let live = files(&[
+            ("flows/f.json", flow("a")),
+            ("flows/gone.json", flow("a")),
+            (
+                "roles.json",
+                json!({"roles": [{"name": "viewer", "description": "x"}]}),
+            ),
+            ("project.json", json!({"name": "P"})),
+            ("assets/logo.png", json!("AAEC")),
+            ("lists/ips.json", json!({"ips": []})),
+            ("connectors/old.json", json!({"id": "C"})),
+        ]);
+        let wanted = files(&[
+            ("flows/f.json", flow("b")),
+            (
+                "roles.json",
+                json!({"roles": [{"description": "y", "name": "viewer"}, {"name": "admin"}]}),
+            ),
+            ("lists/other.json", json!({})),
+            ("connectors/new.json", json!({"id": "D"})),
+        ]);
+        let plan = diff(
+            "dir".into(),
+            &live,
+            &wanted,
+            true,
+            ValidationView::default(),
+        );
+        let got: Vec<(&str, FileAction, &str)> = plan
+            .changes
+            .iter()
+            .map(|c| (c.path.as_str(), c.action, c.detail.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("connectors/old.json", FileAction::Remove, "deleted"),
+                ("flows/gone.json", FileAction::Remove, "deleted"),
+                (
+                    "flows/f.json",
+                    FileAction::Change,
+                    "tasks changed: 1; changed: metadata"
+                ),
+                (
+                    "roles.json",
+                    FileAction::Change,
+                    "roles added: admin; roles changed: viewer"
+                ),
+                ("connectors/new.json", FileAction::Add, ""),
+                (
+                    "assets/logo.png",
+                    FileAction::Keep,
+                    "kept (an asset: the import never deletes assets)"
+                ),
+                (
+                    "lists/ips.json",
+                    FileAction::Keep,
+                    "kept (excluded (--exclude lists))"
+                ),
+                (
+                    "lists/other.json",
+                    FileAction::Excluded,
+                    "excluded (--exclude lists); the live one stays"
+                ),
+                (
+                    "project.json",
+                    FileAction::Keep,
+                    "kept (not in the files: the live one stays)"
+                ),
+            ]
+        );
+        assert_eq!(plan.counts(), (1, 2, 2));
+        assert!(
+            plan.text("T")
+                .ends_with("Plan: 1 to add, 2 to change, 2 to remove, 0 unchanged.\n")
+        );
+    }
+}
