@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod dir;
 pub mod plan;
+pub mod roles;
 pub mod secrets;
 
 use descope_store::Backup;

@@ -9,6 +9,7 @@ use descope_api::{SnapshotFiles, SnapshotValidation};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::roles::roles_detail;
 use crate::files::canonical;
 use crate::flows::{FlowDiff, describe, diff_flows};
 
@@ -172,49 +173,6 @@ impl SnapshotPlan {
     }
 }
 
-fn names(v: &Value, key: &str) -> Vec<(String, Value)> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|x| {
-            let name = x.get("name").and_then(Value::as_str).unwrap_or("");
-            (name.to_owned(), canonical(x))
-        })
-        .collect()
-}
-
-/// `roles.json` role by role and permission by permission.
-fn roles_detail(live: &Value, file: &Value) -> String {
-    let mut parts = Vec::new();
-    for (key, label) in [("permissions", "permission"), ("roles", "role")] {
-        let (l, f) = (names(live, key), names(file, key));
-        let all: BTreeSet<&String> = l.iter().chain(&f).map(|(n, _)| n).collect();
-        let (mut added, mut removed, mut changed) = (Vec::new(), Vec::new(), Vec::new());
-        for n in all {
-            let find = |list: &[(String, Value)]| {
-                list.iter().find(|(x, _)| x == n).map(|(_, v)| v.clone())
-            };
-            match (find(l.as_slice()), find(f.as_slice())) {
-                (None, Some(_)) => added.push(n.clone()),
-                (Some(_), None) => removed.push(n.clone()),
-                (Some(a), Some(b)) if a != b => changed.push(n.clone()),
-                _ => {}
-            }
-        }
-        for (what, list) in [("added", added), ("removed", removed), ("changed", changed)] {
-            if !list.is_empty() {
-                parts.push(format!("{label}s {what}: {}", list.join(", ")));
-            }
-        }
-    }
-    if parts.is_empty() {
-        "changed".to_owned()
-    } else {
-        parts.join("; ")
-    }
-}
-
 /// The plan of importing `files` over `live`. `excluded_lists`: `--exclude lists`.
 #[must_use]
 pub fn diff(
@@ -247,9 +205,10 @@ pub fn diff(
                 None => unchanged += 1,
                 Some(d) => changes.push(change(FileAction::Change, describe(&d), Some(d))),
             },
-            (Some(l), Some(f)) if path == "roles.json" => {
-                changes.push(change(FileAction::Change, roles_detail(l, f), None));
-            }
+            (Some(l), Some(f)) if path == "roles.json" => match roles_detail(l, f) {
+                None => unchanged += 1,
+                Some(d) => changes.push(change(FileAction::Change, d, None)),
+            },
             (Some(_), Some(_)) => changes.push(change(FileAction::Change, String::new(), None)),
             (Some(l), None) => {
                 let why = if l.is_string() {
