@@ -437,3 +437,73 @@ fn no_assets_leaves_assets_out_and_stale_files_of_ours_go() {
     let plan = env.run(&["snapshot", "import", "--dir", d, "--dry-run", "-o", "json"]);
     assert_eq!(plan.expect(0).json()["changes"], json!([]));
 }
+
+#[test]
+fn exclude_lists_leaves_the_live_lists_alone_and_bad_flags_are_usage_errors() {
+    let env = seeded(false);
+    let mut files = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}))["files"]
+        .as_object()
+        .unwrap()
+        .clone();
+    files.insert("lists/ips.json".into(), json!({"ips": ["10.0.0.0/8"]}));
+    service_post(
+        &env,
+        "/v1/mgmt/project/snapshot/import",
+        &json!({"files": files}),
+    );
+    let dir = env.home().join("snap");
+    let d = dir.to_str().unwrap();
+    env.run(&["snapshot", "export", "--dir", d]).expect(0);
+    std::fs::write(dir.join("lists/ips.json"), r#"{"ips": []}"#).unwrap();
+    let dry = env.run(&[
+        "snapshot",
+        "import",
+        "--dir",
+        d,
+        "--dry-run",
+        "--exclude",
+        "lists",
+    ]);
+    dry.expect(0);
+    assert!(
+        dry.stdout.contains("= lists/ips.json: excluded"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("Plan: 0 to add, 0 to change, 0 to remove,"),
+        "{}",
+        dry.stdout
+    );
+    let r = env.run(&[
+        "snapshot",
+        "import",
+        "--dir",
+        d,
+        "--apply",
+        "--exclude",
+        "lists",
+    ]);
+    r.expect(0);
+    assert!(r.stderr.contains("nothing to import"), "{}", r.stderr);
+    env.run(&["snapshot", "import", "--dir", d, "--apply", "--yes"])
+        .expect(0);
+    let live = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
+    assert_eq!(live["files"]["lists/ips.json"], json!({"ips": []}));
+    for args in [
+        vec!["snapshot", "import", "--dir", d],
+        vec!["snapshot", "import", "--dir", d, "--dry-run", "--apply"],
+        vec![
+            "snapshot",
+            "import",
+            "--dir",
+            d,
+            "--dry-run",
+            "--exclude",
+            "users",
+        ],
+    ] {
+        env.run(&args).expect(64);
+    }
+}
