@@ -456,44 +456,37 @@ fn catalog_of(
             return id;
         }
     };
-    let mut permissions: Vec<Permission> = live
-        .permissions
-        .iter()
-        .filter(|p| p.system_default)
-        .cloned()
-        .collect();
-    for p in items("permissions") {
-        let name = str_of(&p, "name").to_owned();
-        let id = live
-            .permissions
-            .iter()
-            .find(|l| l.name == name)
-            .map_or_else(|| fresh("PERM"), |l| l.id.clone());
-        permissions.push(Permission {
-            id,
-            description: str_of(&p, "description").to_owned(),
-            name,
-            system_default: false,
-        });
+    // Live order is kept (what load all answers); new ones are appended in the file's order.
+    let wanted_permissions = items("permissions");
+    let find =
+        |list: &[Value], name: &str| list.iter().find(|x| str_of(x, "name") == name).cloned();
+    let mut permissions: Vec<Permission> = Vec::new();
+    for l in &live.permissions {
+        if l.system_default {
+            permissions.push(l.clone());
+        } else if let Some(p) = find(&wanted_permissions, &l.name) {
+            permissions.push(Permission {
+                description: str_of(&p, "description").to_owned(),
+                ..l.clone()
+            });
+        }
+    }
+    for p in &wanted_permissions {
+        let name = str_of(p, "name");
+        if !permissions.iter().any(|x| x.name == name) {
+            permissions.push(Permission {
+                id: fresh("PERM"),
+                name: name.to_owned(),
+                description: str_of(p, "description").to_owned(),
+                system_default: false,
+            });
+        }
     }
     let known: HashSet<&str> = permissions.iter().map(|p| p.name.as_str()).collect();
-    let mut roles: Vec<Role> = Vec::new();
-    for r in live.roles.iter().filter(|r| !r.tenant_id.is_empty()) {
-        let mut r = r.clone();
-        r.permission_names.retain(|p| known.contains(p.as_str()));
-        roles.push(r);
-    }
     let wanted = items("roles");
-    for r in &wanted {
-        let name = str_of(r, "name").to_owned();
-        let existing = live
-            .roles
-            .iter()
-            .find(|l| l.tenant_id.is_empty() && l.name == name);
+    let role_of = |r: &Value, base: Role| {
         let flag = |k: &str| r.get(k).and_then(Value::as_bool).unwrap_or(false);
-        roles.push(Role {
-            id: existing.map_or_else(|| fresh("ROL"), |l| l.id.clone()),
-            created_time: existing.map_or_else(now_secs, |l| l.created_time),
+        Role {
             description: str_of(r, "description").to_owned(),
             permission_names: r
                 .get("permissionNames")
@@ -503,11 +496,35 @@ fn catalog_of(
                 .filter_map(Value::as_str)
                 .map(str::to_owned)
                 .collect(),
-            tenant_id: String::new(),
             default: flag("default"),
             private: flag("private"),
-            name,
-        });
+            ..base
+        }
+    };
+    let mut roles: Vec<Role> = Vec::new();
+    for l in &live.roles {
+        if !l.tenant_id.is_empty() {
+            let mut r = l.clone();
+            r.permission_names.retain(|p| known.contains(p.as_str()));
+            roles.push(r);
+        } else if let Some(r) = find(&wanted, &l.name) {
+            roles.push(role_of(&r, l.clone()));
+        }
+    }
+    for r in &wanted {
+        let name = str_of(r, "name");
+        if !roles
+            .iter()
+            .any(|x| x.tenant_id.is_empty() && x.name == name)
+        {
+            let base = Role {
+                id: fresh("ROL"),
+                name: name.to_owned(),
+                created_time: now_secs(),
+                ..Role::default()
+            };
+            roles.push(role_of(r, base));
+        }
     }
     let effects = live
         .roles
