@@ -13,6 +13,9 @@
 //! | `connectors/*.json`, `oauthProviders/*.json`, `outboundApps/*.json` | opaque, but each needs an `id` and may declare `secretFields: [..]`: one secret per field, supplied on import as `inputSecrets.<kind>[{id, name, type: <field>, value}]` |
 //! | anything else | opaque: stored by import and returned by export unchanged; a string value is an asset (plain text for `.txt`/`.html`, base64 otherwise), left out of a `{"format": "plain"}` export |
 //!
+//! Validation checks every reference a flow adds (a reference its live version already holds is
+//! not re-checked, so a backup of a project whose flows name something missing imports back).
+//!
 //! Import makes the project match the files: flows and opaque JSON files missing from them are
 //! deleted, `project.json`, the theme and `roles.json` replace what they describe when present
 //! (absent, they are left alone); assets are only added or replaced, never deleted (a plain
@@ -385,7 +388,20 @@ fn check(store: &Store, files: &Map<String, Value>, secrets: &Secrets) -> Findin
             .collect(),
     };
     for (path, flow) in files.iter().filter(|(p, _)| p.starts_with(FLOWS_DIR)) {
+        // A reference the live flow already holds is not re-checked: the other endpoints (a v2
+        // flow import, the seed) do not check references, and a backup of such a project must
+        // import back. Every new reference must resolve.
+        let live = path
+            .strip_prefix(FLOWS_DIR)
+            .and_then(|n| n.strip_suffix(".json"))
+            .and_then(|id| store.flows.get(id));
+        let held = |key: &str, name: &str| {
+            live.is_some_and(|l| referenced(l, key).iter().any(|(n, _)| n == name))
+        };
         for (name, id) in referenced(flow, "connectors") {
+            if held("connectors", &name) {
+                continue;
+            }
             if !connectors
                 .iter()
                 .any(|(cid, cname)| *cname == name || (!id.is_empty() && *cid == id))
@@ -396,7 +412,7 @@ fn check(store: &Store, files: &Map<String, Value>, secrets: &Secrets) -> Findin
             }
         }
         for (name, _) in referenced(flow, "roles") {
-            if !roles.contains(&name) {
+            if !held("roles", &name) && !roles.contains(&name) {
                 f.failures.push(format!(
                     "{path}: references role '{name}', which is not defined ({ROLES_FILE})"
                 ));

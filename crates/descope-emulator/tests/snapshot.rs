@@ -105,8 +105,15 @@ async fn import_round_trips_unknown_files_and_plain_export_leaves_assets_out() {
 #[tokio::test]
 async fn validation_names_missing_references_and_changes_nothing() {
     let emu = emulator(seeded()).await;
-    let files = emu.post(EXPORT, json!({})).await.body["files"].clone();
-    // The seed's flows reference a connector and a role the project does not have.
+    let mut files = emu.post(EXPORT, json!({})).await.body["files"].clone();
+    // The seed's flows reference a connector and a role the project does not have: references a
+    // live flow already holds are not re-checked, so the export validates as it is.
+    let r = emu.post(VALIDATE, json!({"files": files})).await;
+    assert_eq!(r.body, json!({"ok": true}));
+    // A reference a flow adds must resolve.
+    files["flows/basic-flow.json"]["references"] =
+        json!({"connectors": {"Nope": "CInope"}, "roles": {"Ghost": "ROLghost"}});
+    files["flows/role-flow.json"]["references"]["roles"]["Other"] = json!("ROLother");
     let r = emu.post(VALIDATE, json!({"files": files})).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["ok"], false);
@@ -119,8 +126,9 @@ async fn validation_names_missing_references_and_changes_nothing() {
     assert_eq!(
         failures,
         [
-            "flows/references-flow.json: references connector 'My HTTP Connector', which is not in the snapshot (connectors/)",
-            "flows/role-flow.json: references role 'My User Role', which is not defined (roles.json)"
+            "flows/basic-flow.json: references connector 'Nope', which is not in the snapshot (connectors/)",
+            "flows/basic-flow.json: references role 'Ghost', which is not defined (roles.json)",
+            "flows/role-flow.json: references role 'Other', which is not defined (roles.json)"
         ]
     );
     let mut files = consistent(&emu).await;

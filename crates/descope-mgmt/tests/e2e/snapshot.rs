@@ -228,18 +228,30 @@ fn validate_lists_failures_in_the_users_terms_and_exits_1() {
     let dir = env.home().join("snap");
     let d = dir.to_str().unwrap();
     env.run(&["snapshot", "export", "--dir", d]).expect(0);
+    // As exported it validates (references the live flows already hold are not re-checked).
+    env.run(&["snapshot", "validate", "--dir", d]).expect(0);
+    // A flow that gains a reference to a connector and a role that do not exist, and a role
+    // naming a permission that is not defined.
+    edit_json(&dir.join("flows/basic-flow.json"), |f| {
+        f["references"] =
+            json!({"connectors": {"Billing API": "CIbilling"}, "roles": {"Auditor": "ROLaud"}});
+    });
+    std::fs::write(
+        dir.join("roles.json"),
+        r#"{"roles": [{"name": "viewer", "permissionNames": ["projects:read"]}]}"#,
+    )
+    .unwrap();
     let r = env.run(&["snapshot", "validate", "--dir", d]);
     r.expect(1);
-    assert!(
-        r.stderr.contains("flows/references-flow.json: references connector 'My HTTP Connector', which is not in the snapshot"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("references role 'My User Role'"),
-        "{}",
-        r.stderr
-    );
+    for line in [
+        "does not validate (3 problem(s))",
+        "invalid: flows/basic-flow.json: references connector 'Billing API', which is not in the snapshot (connectors/)",
+        "invalid: flows/basic-flow.json: references role 'Auditor', which is not defined (roles.json)",
+        "invalid: roles.json: role 'viewer' names permission 'projects:read', which is not defined",
+        "hint: nothing was changed; fix the files",
+    ] {
+        assert!(r.stderr.contains(line), "{line}\n{}", r.stderr);
+    }
     let j = env.run(&["snapshot", "validate", "--dir", d, "-o", "json"]);
     assert_eq!(j.code, 1);
     assert_eq!(j.json()["ok"], false);
