@@ -1350,7 +1350,7 @@ fn the_key_never_leaks_from_any_command() {
     let secrets = write_file(
         outside.path(),
         "secrets.yaml",
-        &format!(
+        format!(
             "connectors:\n  - name: My HTTP Connector\n    type: token\n    value: {SNAPSHOT_SECRET}\n"
         ),
     );
