@@ -31,6 +31,32 @@ pub fn env() -> TestEnv {
     TestEnv::new(bin())
 }
 
+/// Sends one management API request to the emulator as a client would (to seed what the admin
+/// API cannot) and returns its answer (`null` when empty); any failure fails the test.
+pub fn mgmt_post(env: &TestEnv, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    use descope_testkit::{MANAGEMENT_KEY, PROJECT_ID};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (status, text) = rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}{path}", env.url()))
+            .header(
+                "Authorization",
+                format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"),
+            )
+            .json(body)
+            .send()
+            .await
+            .expect("emulator answers");
+        let status = resp.status();
+        (status, resp.text().await.unwrap_or_default())
+    });
+    assert!(status.is_success(), "{path} {body}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
 /// Asserts that the test key appears nowhere in the run's output nor in any file the tool wrote.
 #[track_caller]
 pub fn assert_no_key(env: &TestEnv, run: &descope_testkit::Run) {

@@ -6,41 +6,17 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::{assert_no_key, assert_not_leaked, bin};
-use descope_testkit::{MANAGEMENT_KEY, PROJECT_ID, TestEnv};
+use crate::{assert_no_key, assert_not_leaked, bin, mgmt_post};
+use descope_testkit::TestEnv;
 
 const CONNECTOR_ID: &str = "CI2kytoq1RRvE147xvkGxu6xXEJxY";
 const SECRET: &str = "sk-SNAPSHOT-secret-value-must-never-leak";
-
-/// POSTs to the emulator's service API as a client would (test setup only).
-fn service_post(env: &TestEnv, path: &str, body: &Value) -> Value {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let r = reqwest::Client::new()
-            .post(format!("{}{path}", env.url()))
-            .header(
-                "Authorization",
-                format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"),
-            )
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert!(status.is_success(), "{path}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
-    })
-}
 
 /// A seeded emulator whose flows' references all resolve: the seed's flows plus the connector
 /// and the role they name, a permission, and (when `with_assets`) two assets.
 fn seeded(with_assets: bool) -> TestEnv {
     let env = TestEnv::with_flows(bin());
-    let mut files = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}))["files"]
+    let mut files = mgmt_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}))["files"]
         .as_object()
         .unwrap()
         .clone();
@@ -58,7 +34,7 @@ fn seeded(with_assets: bool) -> TestEnv {
         files.insert("texts/terms.txt".into(), json!("Be nice.\n"));
     }
     let secrets = json!({"connectors": [{"id": CONNECTOR_ID, "name": "My HTTP Connector", "type": "bearerToken", "value": "setup-secret"}]});
-    service_post(
+    mgmt_post(
         &env,
         "/v1/mgmt/project/snapshot/import",
         &json!({"files": files, "inputSecrets": secrets}),
@@ -202,7 +178,7 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
         (&json!("snapshot"), &json!("import"), &json!("ok"))
     );
     assert_eq!(audit[0]["backup"], snap["path"]);
-    let live = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
+    let live = mgmt_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
     assert_eq!(
         live["files"]["roles.json"]["roles"][0]["description"],
         "Users, edited"
@@ -453,12 +429,12 @@ fn no_assets_leaves_assets_out_and_stale_files_of_ours_go() {
 #[test]
 fn exclude_lists_leaves_the_live_lists_alone_and_bad_flags_are_usage_errors() {
     let env = seeded(false);
-    let mut files = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}))["files"]
+    let mut files = mgmt_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}))["files"]
         .as_object()
         .unwrap()
         .clone();
     files.insert("lists/ips.json".into(), json!({"ips": ["10.0.0.0/8"]}));
-    service_post(
+    mgmt_post(
         &env,
         "/v1/mgmt/project/snapshot/import",
         &json!({"files": files}),
@@ -501,7 +477,7 @@ fn exclude_lists_leaves_the_live_lists_alone_and_bad_flags_are_usage_errors() {
     assert!(r.stderr.contains("nothing to import"), "{}", r.stderr);
     env.run(&["snapshot", "import", "--dir", d, "--apply", "--yes"])
         .expect(0);
-    let live = service_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
+    let live = mgmt_post(&env, "/v1/mgmt/project/snapshot/export", &json!({}));
     assert_eq!(live["files"]["lists/ips.json"], json!({"ips": []}));
     for args in [
         vec!["snapshot", "import", "--dir", d],
