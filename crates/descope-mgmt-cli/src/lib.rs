@@ -13,6 +13,7 @@ pub mod flows;
 pub mod global_args;
 pub mod only;
 pub mod output;
+pub mod private_file;
 pub mod profile;
 pub mod project_sync;
 pub mod prompts;

@@ -62,20 +62,7 @@ pub fn read_file(path: &Path) -> Result<SnapshotSecrets, CliError> {
         ))
     };
     let meta = std::fs::metadata(path).map_err(cannot)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(CliError::new(format!(
-                "secrets file {} is readable by others (mode {mode:o}); refusing to use it",
-                shown_path(path)
-            ))
-            .hint(format!("chmod 600 {}", shown_path(path))));
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = meta;
+    crate::private_file::refuse_if_shared(path, &meta, "secrets file")?;
     let text = std::fs::read_to_string(path).map_err(cannot)?;
     // The parsers' messages may quote the text (a secret), so only the location is shown.
     let parsed: Result<SecretsFile, String> = if text.trim_start().starts_with('{') {
