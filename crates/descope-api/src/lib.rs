@@ -22,6 +22,9 @@
 //!   service deletes every role when given an empty filter.
 //! - Flows and theme: `list_flows`, `delete_flows`, `export_flow`, `import_flow`,
 //!   `export_theme`, `import_theme`; and `license`.
+//! - Project snapshots: `export_snapshot` (with or without assets), `validate_snapshot`,
+//!   `import_snapshot` (excludes: only `lists`); secrets travel as [`SnapshotSecrets`], whose
+//!   `Debug` never shows a value.
 //!
 //! Updates of roles and permissions replace every field, like tenants: build them from the object
 //! as loaded (`RoleUpdate::from_role`, `PermissionUpdate::from_permission`). Batches are sent
@@ -45,6 +48,7 @@ mod roles;
 #[cfg(test)]
 mod roles_tests;
 mod session;
+mod snapshot;
 mod tenants;
 #[cfg(test)]
 mod timeout_tests;
@@ -63,4 +67,5 @@ pub use error::{ApiError, RATE_LIMIT_EXCEEDED, TENANT_NOT_FOUND};
 pub use gate::MaxRate;
 pub use models::*;
 pub use retry::parse_retry_after;
+pub use snapshot::{SnapshotFiles, SnapshotSecret, SnapshotSecrets, SnapshotValidation};
 pub use wait::{WaitReporter, Waiting};

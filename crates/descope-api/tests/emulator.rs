@@ -371,3 +371,51 @@ async fn creates_with_dropped_connections_succeed_exactly_once() {
     );
     assert_thirty_stored(&check).await;
 }
+
+#[tokio::test]
+async fn snapshot_export_validate_import_round_trip_under_dropped_connections_and_503s() {
+    let faults = Faults {
+        drop_rate: 0.2,
+        fail_rate: 0.2,
+        ..Faults::default()
+    };
+    let emu = emulator(faults, 5).await;
+    let c = client(&emu, fast_retries());
+    let mut files = c.export_snapshot(true).await.unwrap();
+    assert!(files.contains_key("project.json") && files.contains_key("roles.json"));
+    files.insert(
+        "connectors/http.json".into(),
+        json!({"id": "CI1", "name": "HTTP", "type": "http", "secretFields": ["token"]}),
+    );
+    files.insert(
+        "flows/f.json".into(),
+        json!({"flowId": "f", "metadata": {"name": "F"}, "contents": {}, "references": {"connectors": {"HTTP": "CI1"}}}),
+    );
+    files.insert("assets/a.png".into(), json!("AAEC"));
+    let none = descope_api::SnapshotSecrets::default();
+    let verdict = c.validate_snapshot(&files, &none).await.unwrap();
+    assert!(!verdict.ok);
+    assert_eq!(verdict.missing_secrets.connectors[0].kind, "token");
+    let refused = c.import_snapshot(&files, &none, &[]).await.unwrap_err();
+    assert_eq!(refused.code(), Some("E011003"), "{refused}");
+    let given = descope_api::SnapshotSecrets {
+        connectors: vec![descope_api::SnapshotSecret {
+            value: "t0ken-value".into(),
+            ..verdict.missing_secrets.connectors[0].clone()
+        }],
+        ..descope_api::SnapshotSecrets::default()
+    };
+    assert!(!format!("{given:?}").contains("t0ken-value"));
+    let bad = c
+        .import_snapshot(&files, &given, &["users".into()])
+        .await
+        .unwrap_err();
+    assert!(matches!(bad, ApiError::Config(_)), "refused before sending");
+    // An import retried after a lost answer imports the same files again: same end state.
+    c.import_snapshot(&files, &given, &["lists".into()])
+        .await
+        .unwrap();
+    assert_eq!(c.export_snapshot(true).await.unwrap(), files);
+    let plain = c.export_snapshot(false).await.unwrap();
+    assert!(!plain.contains_key("assets/a.png"));
+}

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use descope_api::{
     ApiError, Client, ClientConfig, NameOrId, PermissionRequest, PermissionUpdate, RetryPolicy,
-    RoleFilter, RoleRequest, RoleSearch, RoleUpdate, SessionSettings, Tenant, TenantRequest,
-    TenantSearch,
+    RoleFilter, RoleRequest, RoleSearch, RoleUpdate, SessionSettings, SnapshotSecrets, Tenant,
+    TenantRequest, TenantSearch,
 };
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
@@ -432,6 +432,37 @@ async fn call(c: &Client, req: &Value, resp: &Value, client_call: Option<&str>) 
         }
         (None, "POST", "/v2/mgmt/theme/import") => {
             attempt!(c.import_theme(&body["theme"]));
+        }
+        (None, "POST", "/v1/mgmt/project/snapshot/export") => {
+            let assets = body.get("format").and_then(Value::as_str) != Some("plain");
+            let files = attempt!(c.export_snapshot(assets));
+            if Value::Object(files) != rbody["files"] {
+                problems.push("exported files differ from the answer's \"files\"".into());
+            }
+        }
+        (None, "POST", "/v1/mgmt/project/snapshot/validate") => {
+            let files = body["files"].as_object().cloned().unwrap_or_default();
+            let secrets: SnapshotSecrets =
+                serde_json::from_value(body.get("inputSecrets").cloned().unwrap_or(json!({})))
+                    .expect("inputSecrets");
+            let v = attempt!(c.validate_snapshot(&files, &secrets));
+            let missing = serde_json::to_value(&v.missing_secrets).expect("encode");
+            if json!(v.ok) != rbody["ok"]
+                || json!(v.failures) != rbody.get("failures").cloned().unwrap_or(json!([]))
+                || rbody.get("missingSecrets").is_some_and(|m| *m != missing)
+            {
+                problems.push(format!("validation decoded as {v:?}"));
+            }
+        }
+        (None, "POST", "/v1/mgmt/project/snapshot/import") => {
+            let files = body["files"].as_object().cloned().unwrap_or_default();
+            let secrets: SnapshotSecrets =
+                serde_json::from_value(body.get("inputSecrets").cloned().unwrap_or(json!({})))
+                    .expect("inputSecrets");
+            let excludes: Vec<String> =
+                serde_json::from_value(body.get("excludes").cloned().unwrap_or(json!([])))
+                    .expect("excludes");
+            attempt!(c.import_snapshot(&files, &secrets, &excludes));
         }
         other => panic!("no client call for {other:?}; extend the golden test"),
     }

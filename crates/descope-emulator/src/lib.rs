@@ -1,5 +1,5 @@
 //! A local emulator of the Descope management API (tenants, tenant settings, roles, permissions,
-//! flows, theme, license) with fault injection, a request journal, an admin API under `/__emulator/` and an optional state
+//! flows, theme, project snapshots, license) with fault injection, a request journal, an admin API under `/__emulator/` and an optional state
 //! file. Written from the wire reference, independent of the `descope-api` client.
 //!
 //! Error codes and statuses the emulator answers with:
@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | malformed JSON body, wrong JSON type, bad query string | 400 | `E011001` |
 //! | missing required field (`name`, `id`, `tenantId`, `flowId`, `flow`, `theme`, `ids`, `newName`, `roles`, `permissions`, permission batch delete without `names`/`ids`) | 400 | `E011002` |
+//! | a snapshot import whose files do not validate (the failures and missing secrets are named, never a secret's value); an unknown snapshot export format or import exclude | 400 | `E011003` |
 //! | invalid value (tenant id format, `roleInheritance`, `authType`, settings unit or type, flow without `metadata`/`contents`, deleting a tenant with sub-tenants, a role batch spanning tenants) | 400 | `E011003` |
 //! | tenant not found (load, update, delete, settings, default roles) | 404 | `E112202` |
 //! | parent tenant not found (create); a role's `tenantId` names no tenant | 400 | `E112202` |
@@ -52,6 +53,7 @@ mod roles;
 mod routes;
 mod seed;
 mod server;
+mod snapshot;
 mod state_file;
 mod store;
 mod tenants;

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 
 use crate::app::App;
 use crate::respond::ApiError;
-use crate::{admin, flows, permissions, persist, roles, tenants};
+use crate::{admin, flows, permissions, persist, roles, snapshot, tenants};
 
 /// The service API (reference §2, §3, §4.1).
 pub(crate) fn service_router(app: Arc<App>) -> Router {
@@ -74,6 +74,12 @@ pub(crate) fn service_router(app: Arc<App>) -> Router {
         .route("/v1/mgmt/theme/import", post(flows::theme_import_v1))
         .route("/v2/mgmt/theme/export", post(flows::theme_export_v2))
         .route("/v2/mgmt/theme/import", post(flows::theme_import_v2))
+        .route("/v1/mgmt/project/snapshot/export", post(snapshot::export))
+        .route(
+            "/v1/mgmt/project/snapshot/validate",
+            post(snapshot::validate),
+        )
+        .route("/v1/mgmt/project/snapshot/import", post(snapshot::import))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::disable());

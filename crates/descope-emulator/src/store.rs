@@ -2,7 +2,7 @@
 //! settings, roles and permissions, flows (stored opaquely in the v2 export shape) and the theme;
 //! and the whole-state document used by the admin API and the state file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -72,6 +72,14 @@ pub(crate) struct StateDoc {
     #[serde(deserialize_with = "nullable")]
     pub flows: BTreeMap<String, Value>,
     pub theme: Option<Value>,
+    /// The snapshot's `project.json` (absent from older state files).
+    pub project: Option<Value>,
+    /// Snapshot files the emulator keeps opaque, by path.
+    #[serde(rename = "snapshotFiles", deserialize_with = "nullable")]
+    pub snapshot_files: BTreeMap<String, Value>,
+    /// Secrets a snapshot import set, as `kind/id/type` (never the values).
+    #[serde(rename = "snapshotSecrets", deserialize_with = "nullable")]
+    pub snapshot_secrets: BTreeSet<String>,
 }
 
 /// Tenants, settings, roles and permissions, flows and theme, with the indexes that keep 100k
@@ -89,6 +97,13 @@ pub(crate) struct Store {
     pub theme: Option<Value>,
     /// Bumped by every theme import; reported as the v1 theme `version`.
     pub theme_version: u64,
+    /// The snapshot's `project.json`; `None` until a snapshot import sets it.
+    pub project: Option<Value>,
+    /// Snapshot files the emulator does not model (connectors, lists, assets, …), by path,
+    /// returned by export as imported.
+    pub snapshot_files: BTreeMap<String, Value>,
+    /// Secrets a snapshot import set, as `kind/id/type`; the values are never kept.
+    pub snapshot_secrets: BTreeSet<String>,
 }
 
 impl Store {
@@ -293,6 +308,11 @@ impl Store {
             roles: &'a [Role],
             flows: &'a BTreeMap<String, Value>,
             theme: &'a Option<Value>,
+            project: &'a Option<Value>,
+            #[serde(rename = "snapshotFiles")]
+            snapshot_files: &'a BTreeMap<String, Value>,
+            #[serde(rename = "snapshotSecrets")]
+            snapshot_secrets: &'a BTreeSet<String>,
         }
         serde_json::to_vec(&DocRef {
             tenants: self.tenants.values().collect(),
@@ -301,6 +321,9 @@ impl Store {
             roles: &self.catalog.roles,
             flows: &self.flows,
             theme: &self.theme,
+            project: &self.project,
+            snapshot_files: &self.snapshot_files,
+            snapshot_secrets: &self.snapshot_secrets,
         })
     }
 
@@ -323,6 +346,9 @@ impl Store {
         self.catalog = Catalog::from_doc(doc.permissions, doc.roles);
         self.flows = doc.flows;
         self.theme = doc.theme;
+        self.project = doc.project;
+        self.snapshot_files = doc.snapshot_files;
+        self.snapshot_secrets = doc.snapshot_secrets;
         self.rebuild_indexes();
     }
 }

@@ -18,6 +18,7 @@ pub use crate::commands::flow::FlowCommand;
 pub use crate::commands::permission::PermissionCommand;
 pub use crate::commands::restore::RestoreAnyArgs;
 pub use crate::commands::role::RoleCommand;
+pub use crate::commands::snapshot::SnapshotCommand;
 pub use crate::commands::sync::SyncArgs;
 pub use crate::commands::tenant::TenantCommand;
 pub use crate::commands::theme::ThemeCommand;
@@ -91,6 +92,10 @@ pub enum Command {
     /// Print shell completions
     #[command(after_help = ex::COMPLETIONS)]
     Completions(CompletionsArgs),
+    /// The whole project configuration as a directory of files: export, validate, import
+    #[command(after_help = crate::commands::snapshot::EXAMPLES)]
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
 }
 
 /// The global options `emulator serve` reads (`--project-id` is the project id it accepts); the

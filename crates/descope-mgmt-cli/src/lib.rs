@@ -14,6 +14,7 @@ pub mod global_args;
 pub mod only;
 pub mod output;
 pub mod plan_formats;
+pub mod private_file;
 pub mod profile;
 pub mod project_sync;
 pub mod prompts;
@@ -22,6 +23,7 @@ pub mod restore_lookup;
 pub mod roles;
 pub mod shell;
 pub mod signals;
+pub mod snapshot;
 pub mod spec_file;
 pub mod streams;
 pub mod tenants;
@@ -193,7 +195,7 @@ async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
     use crate::args::Command;
     use crate::commands::{
         audit, backup, completions, config, doctor, drift, emulator, export, flow, permission,
-        restore, role, sync, tenant, theme,
+        restore, role, snapshot, sync, tenant, theme,
     };
     match command {
         Command::Sync(a) => sync::run(ctx, &a).await,
@@ -211,6 +213,7 @@ async fn dispatch(ctx: &Ctx, command: args::Command) -> error::CliResult {
         Command::Emulator(cmd) => emulator::run(ctx, cmd).await,
         Command::Doctor => doctor::run(ctx).await,
         Command::Completions(a) => completions::run(ctx, &a, &mut args::command()),
+        Command::Snapshot(cmd) => snapshot::run(ctx, cmd).await,
     }
 }
 

@@ -29,7 +29,7 @@ pub struct AuditRecord {
     /// The command line, e.g. `tenant update acme --name ACME`.
     pub command: String,
     /// What the user ran, one of [`OPERATIONS`]: `sync`, `create`, `update`, `delete`,
-    /// `restore`, `deploy` (see [`operation_of_command`]).
+    /// `restore`, `deploy`, `import` (see [`operation_of_command`]).
     pub operation: String,
     /// The kind of write request: `create`, `update`, `delete`, `settings`, `default-roles`,
     /// `import` (one of [`REQUESTS`]).
@@ -53,7 +53,9 @@ pub struct AuditRecord {
 }
 
 /// The operations a user runs that write, as [`AuditRecord::operation`] records them.
-pub const OPERATIONS: &[&str] = &["create", "update", "delete", "restore", "sync", "deploy"];
+pub const OPERATIONS: &[&str] = &[
+    "create", "update", "delete", "restore", "sync", "deploy", "import",
+];
 
 /// The kinds of write request, as [`AuditRecord::request`] records them.
 pub const REQUESTS: &[&str] = &[
@@ -81,6 +83,7 @@ pub fn operation_of_command(command: &str) -> Option<&'static str> {
             ("tenant", "sync") => Some("sync"),
             ("tenant" | "flow" | "theme", "restore") => Some("restore"),
             ("flow" | "theme", "deploy") => Some("deploy"),
+            ("snapshot", "import") => Some("import"),
             _ => None,
         };
         if found.is_some() {
@@ -291,6 +294,10 @@ mod tests {
                 Some("sync"),
             ),
             ("descope-mgmt flow deploy f.json", Some("deploy")),
+            (
+                "descope-mgmt snapshot import --dir s --apply",
+                Some("import"),
+            ),
             (
                 "descope-mgmt theme restore --latest project",
                 Some("restore"),

@@ -1,5 +1,6 @@
 //! The kinds of object descope-mgmt writes, backs up and audits: tenant, flow, theme, role,
-//! permission and a tenant's session settings; and how a role is named as a target.
+//! permission, a tenant's session settings and the project snapshot; and how a role is named as
+//! a target.
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Target ids: a tenant's id, a flow's id, `theme` for the project theme, a permission's name,
 /// a role's name (`TENANT/NAME` for a role scoped to a tenant, see [`TargetType::role_id`]), and
-/// the tenant's id for its settings.
+/// the tenant's id for its settings, `project` for the project snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetType {
@@ -23,17 +24,20 @@ pub enum TargetType {
     Permission,
     /// A tenant's session settings (the map the service returns).
     Settings,
+    /// The project snapshot: `{"files": {path: content}}` as the export returned it.
+    Snapshot,
 }
 
 impl TargetType {
     /// Every target type.
-    pub const ALL: [TargetType; 6] = [
+    pub const ALL: [TargetType; 7] = [
         TargetType::Tenant,
         TargetType::Flow,
         TargetType::Theme,
         TargetType::Role,
         TargetType::Permission,
         TargetType::Settings,
+        TargetType::Snapshot,
     ];
 
     /// The types a backup that records no type may be (the seed's format knew only these), in
@@ -42,7 +46,8 @@ impl TargetType {
     pub const INFERABLE: [TargetType; 3] =
         [TargetType::Tenant, TargetType::Flow, TargetType::Theme];
 
-    /// The lowercase name: `tenant`, `flow`, `theme`, `role`, `permission` or `settings`.
+    /// The lowercase name: `tenant`, `flow`, `theme`, `role`, `permission`, `settings` or
+    /// `snapshot`.
     pub fn as_str(self) -> &'static str {
         match self {
             TargetType::Tenant => "tenant",
@@ -51,6 +56,7 @@ impl TargetType {
             TargetType::Role => "role",
             TargetType::Permission => "permission",
             TargetType::Settings => "settings",
+            TargetType::Snapshot => "snapshot",
         }
     }
 
@@ -86,7 +92,9 @@ impl fmt::Display for TargetType {
 
 /// A string that is not one of the target types.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown target type {0:?}: expected tenant, flow, theme, role, permission or settings")]
+#[error(
+    "unknown target type {0:?}: expected tenant, flow, theme, role, permission, settings or snapshot"
+)]
 pub struct ParseTargetTypeError(pub String);
 
 impl FromStr for TargetType {

@@ -14,6 +14,7 @@ pub mod flow;
 pub mod permission;
 pub mod restore;
 pub mod role;
+pub mod snapshot;
 pub mod sync;
 pub mod tenant;
 pub mod theme;

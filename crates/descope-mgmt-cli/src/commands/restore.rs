@@ -1,5 +1,6 @@
-//! `restore`: put back what any backup recorded — a tenant, flow, theme, role, permission or a
-//! tenant's settings — from a backup file or the newest backup of `KIND:ID`.
+//! `restore`: put back what any backup recorded — a tenant, flow, theme, role, permission, a
+//! tenant's settings or the project snapshot — from a backup file or the newest backup of
+//! `KIND:ID`.
 
 use clap::Args;
 use descope_store::TargetType;
@@ -17,7 +18,7 @@ pub struct RestoreAnyArgs {
     #[arg(required_unless_present = "latest", conflicts_with = "latest")]
     pub backup: Option<String>,
     /// Restore the newest backup of this target: tenant:ID, flow:ID, theme, role:NAME
-    /// (role:TENANT/NAME for a tenant's role), permission:NAME or settings:TENANT
+    /// (role:TENANT/NAME for a tenant's role), permission:NAME, settings:TENANT or snapshot
     #[arg(long, value_name = "KIND:ID", value_parser = parse_latest)]
     pub latest: Option<LatestTarget>,
     /// Show the restore plan; write nothing
@@ -42,11 +43,12 @@ fn parse_latest(text: &str) -> Result<LatestTarget, String> {
     let (kind_text, id) = text.split_once(':').unwrap_or((text, ""));
     let kind: TargetType = kind_text.parse().map_err(|_| {
         format!(
-            "unknown kind `{kind_text}`: write KIND:ID with KIND one of tenant, flow, theme, role, permission, settings (e.g. role:viewer, settings:acme, theme)"
+            "unknown kind `{kind_text}`: write KIND:ID with KIND one of tenant, flow, theme, role, permission, settings, snapshot (e.g. role:viewer, settings:acme, theme, snapshot)"
         )
     })?;
     let id = match (kind, id) {
         (TargetType::Theme, "") => THEME_ID.to_owned(),
+        (TargetType::Snapshot, "") => crate::snapshot::SNAPSHOT_ID.to_owned(),
         (_, "") => {
             return Err(format!(
                 "no id after `{kind}`: write {kind}:ID (e.g. {kind}:{})",
@@ -80,6 +82,7 @@ pub async fn run(ctx: &Ctx, args: &RestoreAnyArgs) -> CliResult {
         TargetType::Role => role::restore(ctx, backup, dry_run).await,
         TargetType::Permission => permission::restore(ctx, backup, dry_run).await,
         TargetType::Settings => settings::restore(ctx, backup, dry_run).await,
+        TargetType::Snapshot => crate::snapshot::restore(ctx, backup, dry_run).await,
     }
 }
 

@@ -75,18 +75,7 @@ fn read_key_file(path: &std::path::Path) -> Result<SecretString, CliError> {
         CliError::io(format!("cannot read key file {}: {e}", shown_path(path))).with_source(e)
     };
     let meta = std::fs::metadata(path).map_err(cannot)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(CliError::new(format!(
-                "key file {} is readable by others (mode {mode:o}); refusing to use it",
-                shown_path(path)
-            ))
-            .hint(format!("chmod 600 {}", shown_path(path))));
-        }
-    }
+    crate::private_file::refuse_if_shared(path, &meta, "key file")?;
     let text = std::fs::read_to_string(path).map_err(cannot)?;
     Ok(SecretString::from(text.trim().to_owned()))
 }

@@ -15,6 +15,7 @@ mod restore_audit;
 mod review;
 mod safety;
 mod saved_plan;
+mod snapshot;
 mod sync;
 mod terminal;
 mod theme_merge;
@@ -31,23 +32,59 @@ pub fn env() -> TestEnv {
     TestEnv::new(bin())
 }
 
+/// Sends one management API request to the emulator as a client would (to seed what the admin
+/// API cannot) and returns its answer (`null` when empty); any failure fails the test.
+pub fn mgmt_post(env: &TestEnv, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    use descope_testkit::{MANAGEMENT_KEY, PROJECT_ID};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (status, text) = rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}{path}", env.url()))
+            .header(
+                "Authorization",
+                format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"),
+            )
+            .json(body)
+            .send()
+            .await
+            .expect("emulator answers");
+        let status = resp.status();
+        (status, resp.text().await.unwrap_or_default())
+    });
+    assert!(status.is_success(), "{path} {body}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
 /// Asserts that the test key appears nowhere in the run's output nor in any file the tool wrote.
 #[track_caller]
 pub fn assert_no_key(env: &TestEnv, run: &descope_testkit::Run) {
-    let key = descope_testkit::MANAGEMENT_KEY;
+    assert_not_leaked(env, run, descope_testkit::MANAGEMENT_KEY);
+}
+
+/// Asserts that `secret` (the management key, a snapshot secret) appears nowhere in the run's
+/// output nor in any file the tool wrote (backups, audit log, plans).
+#[track_caller]
+pub fn assert_not_leaked(env: &TestEnv, run: &descope_testkit::Run, secret: &str) {
     assert!(
-        !run.stdout.contains(key),
-        "key leaked to stdout:\n{}",
+        !run.stdout.contains(secret),
+        "secret leaked to stdout:\n{}",
         run.stdout
     );
     assert!(
-        !run.stderr.contains(key),
-        "key leaked to stderr:\n{}",
+        !run.stderr.contains(secret),
+        "secret leaked to stderr:\n{}",
         run.stderr
     );
     for (path, bytes) in env.data_files() {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(key), "key leaked into {}", path.display());
+        assert!(
+            !text.contains(secret),
+            "secret leaked into {}",
+            path.display()
+        );
     }
 }
 

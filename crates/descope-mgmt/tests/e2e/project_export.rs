@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use descope_testkit::{MANAGEMENT_KEY, PROJECT_ID, TestEnv};
+use descope_testkit::TestEnv;
 use serde_json::{Value, json};
 
 use crate::env;
@@ -13,25 +13,7 @@ use crate::env;
 /// Sends one management API request to the emulator, as a client would (to seed what the
 /// admin API cannot: roles, permissions, settings, default roles).
 fn mgmt(env: &TestEnv, path: &str, body: &Value) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let (status, text) = rt.block_on(async {
-        let resp = reqwest::Client::new()
-            .post(format!("{}{path}", env.url()))
-            .header(
-                "Authorization",
-                format!("Bearer {PROJECT_ID}:{MANAGEMENT_KEY}"),
-            )
-            .json(body)
-            .send()
-            .await
-            .expect("emulator answers");
-        let status = resp.status();
-        (status, resp.text().await.unwrap_or_default())
-    });
-    assert!(status.is_success(), "{path} {body}: {status} {text}");
+    crate::mgmt_post(env, path, body);
 }
 
 /// A project with permissions, project roles (one holding a system permission), tenant roles,

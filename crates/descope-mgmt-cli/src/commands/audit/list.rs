@@ -17,7 +17,8 @@ pub struct AuditListArgs {
     /// Only records about this tenant
     #[arg(long, value_name = "ID")]
     pub tenant: Option<String>,
-    /// Only this operation, as the user ran it (create, update, delete, restore, sync, deploy)
+    /// Only this operation, as the user ran it (create, update, delete, restore, sync, deploy,
+    /// import)
     #[arg(long, value_name = "OP")]
     pub operation: Option<String>,
     /// Only this kind of write request (create, update, delete, settings, default-roles, import)

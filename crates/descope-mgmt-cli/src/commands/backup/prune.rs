@@ -68,7 +68,7 @@ pub async fn run(ctx: &Ctx, args: &BackupPruneArgs) -> CliResult {
         }
     };
     let exists = |kind: TargetType, id: &str| match (&live, kind) {
-        (_, TargetType::Theme) => true,
+        (_, TargetType::Theme | TargetType::Snapshot) => true,
         // A tenant's settings exist as long as the tenant does.
         (Some(live), TargetType::Settings) => live.contains(&(TargetType::Tenant, id.to_owned())),
         (Some(live), _) => live.contains(&(kind, id.to_owned())),
