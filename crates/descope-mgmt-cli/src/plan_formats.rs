@@ -4,6 +4,7 @@
 
 use crate::args::Command;
 use crate::commands::flow::FlowCommand;
+use crate::commands::snapshot::SnapshotCommand;
 use crate::commands::tenant::TenantCommand;
 use crate::commands::theme::ThemeCommand;
 use crate::error::CliError;
@@ -17,7 +18,7 @@ pub fn markdown_refusal(format: Format, command: &Command) -> Option<CliError> {
     }
     Some(
         CliError::usage(
-            "-o markdown is for plans and drift only: `sync --dry-run`, `tenant sync --dry-run`, `flow deploy --dry-run`, `theme deploy --dry-run`, restore dry runs (`restore`, `tenant restore`, `flow restore`, `theme restore` with --dry-run) and `drift`",
+            "-o markdown is for plans and drift only: `sync --dry-run`, `tenant sync --dry-run`, `flow deploy --dry-run`, `theme deploy --dry-run`, `snapshot import --dry-run`, restore dry runs (`restore`, `tenant restore`, `flow restore`, `theme restore` with --dry-run) and `drift`",
         )
         .hint("use -o table, -o json or -o yaml for this command; nothing was done"),
     )
@@ -33,6 +34,7 @@ fn shows_a_plan(command: &Command) -> bool {
         Command::Restore(a) => a.dry_run,
         Command::Theme(ThemeCommand::Deploy(a)) => a.dry_run,
         Command::Theme(ThemeCommand::Restore(a)) => a.dry_run,
+        Command::Snapshot(SnapshotCommand::Import(a)) => a.dry_run,
         Command::Drift(_) => true,
         _ => false,
     }

@@ -135,8 +135,20 @@ pub async fn run(ctx: &Ctx, mut req: ImportRequest) -> CliResult {
     } else {
         "nothing was imported"
     };
-    // Table: the plan as text now. JSON/YAML: one plan object on stdout, when the run ends. (A
-    // markdown renderer of the same `SnapshotPlan` plugs in here.)
+    // Markdown (dry runs only): the plan as a pull-request comment, and the verdict's exit code.
+    if req.dry_run && ctx.out.format == Format::Markdown {
+        let verb = if req.operation == "restore" {
+            "restore"
+        } else {
+            "import"
+        };
+        ctx.out.markdown(&super::markdown::markdown(&plan, verb))?;
+        if !plan.validation.ok {
+            return Err(invalid(&plan.validation, &req.source, nothing_written));
+        }
+        return Ok(Exit::Success);
+    }
+    // Table: the plan as text now. JSON/YAML: one plan object on stdout, when the run ends.
     let table = matches!(ctx.out.format, Format::Table);
     if table {
         let _ = ctx.out.human_text(&plan.text(&title));

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod dir;
+pub mod markdown;
 pub mod plan;
 pub mod roles;
 pub mod secrets;

@@ -130,6 +130,28 @@ fn export_edit_dry_run_apply_restore_reexport_is_byte_identical() {
         .collect();
     assert_eq!(changed, ["flows/sign-up-or-in.json", "roles.json"]);
     assert_eq!(plan["applied"], false);
+    // The same plan as a pull-request comment.
+    let md = env.run(&[
+        "snapshot",
+        "import",
+        "--dir",
+        d,
+        "--dry-run",
+        "-o",
+        "markdown",
+    ]);
+    md.expect(0);
+    assert!(
+        md.stdout.contains("flows/sign-up-or-in.json") && md.stdout.contains("roles.json"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout.contains("1 to replace") || md.stdout.contains("2 to replace"),
+        "{}",
+        md.stdout
+    );
+    insta::assert_snapshot!("snapshot_import_dry_run_markdown", md.stdout);
     assert!(
         env.writes().is_empty(),
         "a dry run writes nothing: {:?}",
