@@ -6,7 +6,6 @@ use descope_api::{Client, SnapshotFiles, SnapshotSecrets, SnapshotValidation};
 use descope_store::TargetType;
 use serde_json::{Value, json};
 
-use super::SNAPSHOT_ID;
 use super::plan::{SnapshotPlan, ValidationView, diff};
 use super::secrets::complete;
 use crate::ctx::Ctx;
@@ -14,6 +13,9 @@ use crate::error::{CliError, CliResult, Exit};
 use crate::output::{Format, Table, shown_path};
 use crate::shell::shell_quote;
 use crate::write::Writer;
+
+/// The target id snapshot backups and audit records are filed under.
+pub const SNAPSHOT_ID: &str = "project";
 
 /// What to import, from where, and how.
 pub struct ImportRequest {

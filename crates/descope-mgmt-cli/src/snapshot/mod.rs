@@ -16,8 +16,7 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::shown_path;
 
-/// The target id snapshot backups and audit records are filed under.
-pub const SNAPSHOT_ID: &str = "project";
+pub use self::apply::SNAPSHOT_ID;
 
 /// Restores a snapshot backup: imports the files it recorded, backing up the live snapshot
 /// first. Secrets come from the environment only (a backup never holds any).

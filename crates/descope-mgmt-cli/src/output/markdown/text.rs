@@ -52,7 +52,7 @@ fn escaped(text: &str, html: bool) -> String {
 
 /// A table as markdown (what `Out::emit` writes for `-o markdown`).
 #[must_use]
-pub fn table(t: &crate::output::Table) -> String {
+pub fn table(t: &crate::output::table::Table) -> String {
     let mut s = String::new();
     if !t.headers.is_empty() {
         s.push_str(&format!("| {} |\n", t.headers.join(" | ")));
