@@ -257,11 +257,7 @@ impl Client {
         reply: &Reply,
         shown: &str,
     ) -> Result<T, ApiError> {
-        serde_json::from_slice(&reply.body).map_err(|e| ApiError::InvalidResponse {
-            status: reply.status,
-            path: shown.to_owned(),
-            snippet: self.snippet(&reply.body, Some(&e)),
-        })
+        self.decode_seed(reply, shown, std::marker::PhantomData::<T>)
     }
 
     /// Like [`Self::decode`], with a seed.

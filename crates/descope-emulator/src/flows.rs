@@ -15,12 +15,15 @@ use crate::journal::Note;
 use crate::respond::{ApiError, ApiResult, lenient, non_empty, ok_empty, ok_json, parse_body};
 use crate::store::Store;
 
+/// Whether every character of a flow id is one of `[A-Za-z0-9_-]` (reference §7).
+pub(crate) fn flow_id_chars_ok(id: &str) -> bool {
+    id.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// `^[A-Za-z0-9_-]+$` (reference §7).
 fn check_flow_id(id: &str) -> Result<(), ApiError> {
-    if id
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    {
+    if flow_id_chars_ok(id) {
         Ok(())
     } else {
         Err(ApiError::invalid(format!(

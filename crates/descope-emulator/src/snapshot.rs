@@ -191,11 +191,9 @@ impl Findings {
     }
 }
 
+/// A flow id as the flow routes take it, and not empty.
 fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !id.is_empty() && crate::flows::flow_id_chars_ok(id)
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {

@@ -2,7 +2,7 @@
 //! (`-o markdown`): one table per kind of file (flows, roles and permissions, styles, the rest),
 //! files the import deletes first, a flow's screens and tasks as in `flow deploy`.
 
-use crate::flows::{describe, flow_change};
+use crate::flows::flow_change;
 use crate::output::markdown::{Mark, MarkdownChange, MarkdownPlan};
 
 use super::plan::{FileAction, FileChange, SnapshotPlan};
@@ -39,13 +39,11 @@ fn change(c: &FileChange) -> MarkdownChange {
         FileAction::Remove => Mark::Destroy,
         _ => Mark::Plain,
     };
-    let mut notes = Vec::new();
-    if !c.detail.is_empty() {
-        notes.push(c.detail.clone());
-    }
-    if let Some(diff) = &c.flow {
-        notes.push(describe(diff));
-    }
+    let notes = if c.detail.is_empty() {
+        Vec::new()
+    } else {
+        vec![c.detail.clone()]
+    };
     MarkdownChange {
         kind: kind_of(&c.path).to_owned(),
         target: c.path.clone(),
